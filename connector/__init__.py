@@ -1,0 +1,1 @@
+"""LeadScore Connector: the web app, the CRM adapters, the sandboxes and the CLI."""

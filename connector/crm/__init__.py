@@ -1,0 +1,1 @@
+"""CRM adapters behind one interface (`base.CrmClient`), raising the errors in `errors`."""

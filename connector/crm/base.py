@@ -1,0 +1,151 @@
+"""The one interface every CRM adapter implements; nothing above it knows which CRM it talks to.
+
+Pulls are generators of `RecordBatch`es, each carrying the cursor that becomes safe to store once that
+batch (and every batch before it) is durably processed: the Singer rule that a bookmark moves only
+after the work it covers.
+"""
+from __future__ import annotations
+
+import abc
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Iterator, Literal, Sequence
+
+PropertyType = Literal["number", "enumeration", "string", "boolean", "datetime"]
+
+
+@dataclass(frozen=True)
+class CrmEndpoints:
+    """Where a CRM lives. Production hosts by default; the sandboxes are just other hosts."""
+
+    api_base: str  # e.g. https://api.hubapi.com, or a Salesforce instance_url
+    authorize_url: str  # browser-facing consent page
+    token_url: str  # code exchange and refresh
+    revoke_url: str | None = None
+
+
+@dataclass
+class Credentials:
+    """An installation's OAuth grant. Persisted encrypted by the connector; never logged."""
+
+    access_token: str
+    refresh_token: str | None
+    expires_at: datetime | None  # UTC; None when the CRM does not say (Salesforce)
+    account_id: str  # HubSpot portal id / Salesforce org id
+    instance_url: str | None = None  # Salesforce sends API calls here
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:  # tokens must never reach a log line or a traceback
+        return f"Credentials(account_id={self.account_id!r}, expires_at={self.expires_at!r}, tokens=<hidden>)"
+
+
+@dataclass(frozen=True)
+class PropertySpec:
+    """One field of the CRM's record schema, in the vocabulary the scoring side understands."""
+
+    name: str
+    label: str
+    type: PropertyType
+    options: tuple[str, ...] = ()
+    calculated: bool = False  # written by the CRM itself (formula, rollup, system)
+
+
+@dataclass(frozen=True)
+class CrmRecord:
+    crm_id: str
+    object_type: str  # "contacts" on HubSpot; "Lead" or "Contact" on Salesforce
+    properties: dict[str, str | None]
+    modified_at: datetime  # UTC
+
+
+@dataclass(frozen=True)
+class RecordBatch:
+    records: list[CrmRecord]
+    cursor: dict[str, Any]  # JSON-serialisable; opaque to callers; store it only after the batch is durable
+
+
+@dataclass(frozen=True)
+class FieldWrite:
+    """Values to set on one record, keyed by CRM field name, already rendered as strings."""
+
+    crm_id: str
+    object_type: str
+    values: dict[str, str | None]
+
+
+@dataclass
+class WriteResult:
+    written: list[str] = field(default_factory=list)  # crm ids that landed
+    rejected: list["RecordRejectedInfo"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RecordRejectedInfo:
+    crm_id: str
+    reason: str
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoreFieldNames:
+    """The CRM field names the connector writes; defaults per CRM, renamable per installation."""
+
+    score: str
+    tier: str
+    reasons: str
+    scored_at: str
+    model: str
+    override_tier: str
+
+
+@dataclass(frozen=True)
+class ProvisionResult:
+    created: list[str]
+    already_present: list[str]
+
+
+TokenSaver = Callable[[Credentials], None]
+
+
+class CrmClient(abc.ABC):
+    """An authenticated client for one installation's CRM account.
+
+    Adapters refresh the access token before it expires and once on a 401, call `on_token_refresh`
+    with the new credentials so the connector can persist them, and raise only `connector.crm.errors`.
+    `api_calls` counts requests by kind ("read", "search", "write", "schema", "auth", "action").
+    """
+
+    crm: str  # "hubspot" | "salesforce"
+
+    def __init__(self) -> None:
+        self.api_calls: Counter[str] = Counter()
+
+    @abc.abstractmethod
+    def pull_changed(self, cursor: dict[str, Any] | None) -> Iterator[RecordBatch]:
+        """Yield every record changed since `cursor` (all records when None), each exactly once."""
+
+    @abc.abstractmethod
+    def fetch(self, crm_ids: Sequence[str], object_type: str | None = None) -> list[CrmRecord]:
+        """Read the given records now (webhook rescoring); unknown ids are left out."""
+
+    @abc.abstractmethod
+    def schema(self) -> list[PropertySpec]:
+        """The record properties (names, types, options) for the scoring side."""
+
+    @abc.abstractmethod
+    def provision_fields(self, names: ScoreFieldNames) -> ProvisionResult:
+        """Create the score fields (and whatever makes them writable); idempotent."""
+
+    @abc.abstractmethod
+    def write_fields(self, writes: Sequence[FieldWrite]) -> WriteResult:
+        """Write many records in as few calls as the CRM allows; per-record failures reported, the rest land."""
+
+    @abc.abstractmethod
+    def create_task(self, crm_id: str, object_type: str, subject: str, body: str,
+                    due_at: datetime, owner_id: str | None) -> str:
+        """Create a task for the record's owner (the record's own owner when `owner_id` is None); returns its id."""
+
+    @abc.abstractmethod
+    def enroll(self, crm_id: str, object_type: str, target_id: str) -> None:
+        """Enroll the record in a workflow (HubSpot) or campaign (Salesforce); enrolling twice is harmless."""
