@@ -10,7 +10,7 @@ import abc
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterator, Literal, Sequence
+from typing import Any, Callable, Iterator, Literal, Protocol, Sequence
 
 PropertyType = Literal["number", "enumeration", "string", "boolean", "datetime"]
 
@@ -106,6 +106,24 @@ class ProvisionResult:
 
 
 TokenSaver = Callable[[Credentials], None]
+
+
+class RequestGate(Protocol):
+    """Client-side admission for CRM requests, shared by every worker that talks to one account.
+
+    Adapters call `acquire` before each request; the embedded default admits everything, production plugs
+    in a Redis token bucket so N workers together stay under the account's limit.
+    """
+
+    def acquire(self, account_key: str, kind: str) -> None:
+        """Block until one request of `kind` ("read", "search", "write", ...) may be sent for this account."""
+
+
+class OpenGate:
+    """The embedded default: no client-side limiting; the CRM's own 429s are still honoured."""
+
+    def acquire(self, account_key: str, kind: str) -> None:
+        return None
 
 
 class CrmClient(abc.ABC):
