@@ -1,0 +1,183 @@
+"""HubSpot's OAuth: the authorize page (an approve form that picks or creates the portal), the token
+endpoints of v1 and 2026-03 (form-encoded, as the SDK sends them), token info / introspection, revocation.
+
+Refresh failures follow RFC 6749 (`error: invalid_grant`) and keep HubSpot's own `status: BAD_REFRESH_TOKEN`.
+Tokens are opaque random strings; none is ever logged.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, Response, redirect, request
+
+from .http import json_response, sandbox
+
+blueprint = Blueprint("hubspot_oauth", __name__)
+DEFAULT_SCOPES = "oauth crm.objects.contacts.read crm.objects.contacts.write crm.schemas.contacts.write automation"
+
+
+@dataclass
+class Grant:
+    portal_id: int
+    client_id: str
+    scopes: str
+    expires_at: float = 0.0  # access tokens only
+    redirect_uri: str = ""  # authorization codes only
+
+
+class TokenStore:
+    """Codes, access tokens and refresh tokens, each mapped to the portal and app they were granted for."""
+
+    def __init__(self):
+        self.codes: dict[str, Grant] = {}
+        self.access: dict[str, Grant] = {}
+        self.refresh: dict[str, Grant] = {}
+
+    def issue(self, portal_id: int, client_id: str, lifetime: int, now: float, scopes: str = DEFAULT_SCOPES,
+              refresh_token: str | None = None) -> dict:
+        access = "sbx-at-" + secrets.token_urlsafe(24)
+        self.access[access] = Grant(portal_id, client_id, scopes, expires_at=now + lifetime)
+        if refresh_token is None:
+            refresh_token = "sbx-rt-" + secrets.token_urlsafe(24)
+            self.refresh[refresh_token] = Grant(portal_id, client_id, scopes)
+        return {"access_token": access, "refresh_token": refresh_token, "expires_in": lifetime, "token_type": "bearer"}
+
+    def expire_all(self) -> None:
+        for grant in self.access.values():
+            grant.expires_at = 0.0
+
+
+@blueprint.get("/oauth/authorize")
+def authorize_page():
+    sb = sandbox()
+    args = request.args
+    problem = _authorize_problem(sb, args.get("client_id"), args.get("redirect_uri"))
+    if problem:
+        return Response(f"<h1>Cannot install</h1><p>{escape(problem)}</p>", status=400, mimetype="text/html")
+    options = "".join(f'<option value="{p.id}">Portal {p.id}</option>' for p in sb.portals())
+    hidden = "".join(f'<input type="hidden" name="{k}" value="{escape(args.get(k, ""))}">'
+                     for k in ("client_id", "redirect_uri", "scope", "state"))
+    html = (f"<!doctype html><title>Install app</title><h1>Install app {escape(args['client_id'])}</h1>"
+            f"<p>Requested scopes: {escape(args.get('scope', ''))}</p>"
+            f'<form method="post" action="/oauth/authorize">{hidden}'
+            f'<label>Portal <select name="portal_id">{options}<option value="new">Create a new portal</option>'
+            f'</select></label> <button type="submit" name="decision" value="approve">Approve</button> '
+            f'<button type="submit" name="decision" value="deny">Deny</button></form>')
+    return Response(html, mimetype="text/html")
+
+
+@blueprint.post("/oauth/authorize")
+def authorize_decision():
+    sb = sandbox()
+    form = request.form
+    problem = _authorize_problem(sb, form.get("client_id"), form.get("redirect_uri"))
+    if problem:
+        return Response(escape(problem), status=400, mimetype="text/html")
+    back = form["redirect_uri"]
+    separator = "&" if urlsplit(back).query else "?"
+    if form.get("decision", "approve") != "approve":
+        return redirect(back + separator + urlencode({"error": "access_denied", "state": form.get("state", "")}))
+    portal = sb.choose_portal(form.get("portal_id"))
+    if portal is None:
+        return Response("No such portal.", status=400, mimetype="text/html")
+    code = "sbx-code-" + secrets.token_urlsafe(16)
+    sb.tokens.codes[code] = Grant(portal.id, form["client_id"], form.get("scope") or DEFAULT_SCOPES,
+                                  redirect_uri=back)
+    return redirect(back + separator + urlencode({"code": code, "state": form.get("state", "")}))
+
+
+def _authorize_problem(sb, client_id: str | None, redirect_uri: str | None) -> str | None:
+    if not client_id or not redirect_uri:
+        return "client_id and redirect_uri are required."
+    if sb.apps and client_id not in sb.apps:
+        return "This app is not registered (unknown client_id)."
+    return None
+
+
+@blueprint.post("/oauth/v1/token")
+@blueprint.post("/oauth/2026-03/token")
+def token():
+    sb = sandbox()
+    form = request.form
+    client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
+    if not client_id or (sb.apps and sb.apps.get(client_id) != secret):
+        return _oauth_error(400, "invalid_client", "BAD_CLIENT_ID", "missing or unknown client id or secret")
+    grant_type = form.get("grant_type")
+    now = sb.clock.time()
+    if grant_type == "authorization_code":
+        grant = sb.tokens.codes.pop(form.get("code", ""), None)
+        if grant is None or grant.client_id != client_id or grant.redirect_uri != form.get("redirect_uri"):
+            return _oauth_error(400, "invalid_grant", "BAD_AUTH_CODE", "unknown or used code, or redirect_uri mismatch")
+        sb.count(grant.portal_id, "auth")
+        return json_response(200, sb.tokens.issue(grant.portal_id, client_id, sb.token_lifetime, now, grant.scopes))
+    if grant_type == "refresh_token":
+        refresh_token = form.get("refresh_token", "")
+        grant = sb.tokens.refresh.get(refresh_token)
+        if grant is None or (sb.apps and grant.client_id != client_id):
+            return _oauth_error(400, "invalid_grant", "BAD_REFRESH_TOKEN", "missing or unknown refresh token")
+        sb.count(grant.portal_id, "auth")
+        return json_response(200, sb.tokens.issue(grant.portal_id, client_id, sb.token_lifetime, now, grant.scopes,
+                                                  refresh_token=refresh_token))
+    return _oauth_error(400, "unsupported_grant_type", "BAD_GRANT_TYPE", "grant_type must be authorization_code "
+                        "or refresh_token")
+
+
+def _oauth_error(status: int, code: str, hubspot_status: str, description: str):
+    return json_response(status, {"error": code, "error_description": description, "status": hubspot_status,
+                                  "message": description})
+
+
+@blueprint.get("/oauth/v1/access-tokens/<token_value>")
+def access_token_info(token_value):
+    sb = sandbox()
+    grant = sb.tokens.access.get(token_value)
+    remaining = (grant.expires_at - sb.clock.time()) if grant else 0
+    if grant is None or remaining <= 0:
+        return json_response(404, {"status": "error", "message": "The access token is expired or does not exist.",
+                                   "category": "EXPIRED_AUTHENTICATION"})
+    sb.count(grant.portal_id, "auth")
+    return json_response(200, {"token": token_value, "hub_id": grant.portal_id, "hub_domain": f"portal-{grant.portal_id}"
+                               ".sandbox.local", "app_id": _app_number(grant.client_id), "user": "admin@example.com",
+                               "user_id": 1, "scopes": grant.scopes.split(), "expires_in": int(remaining),
+                               "token_type": "access"})
+
+
+@blueprint.get("/oauth/v1/refresh-tokens/<token_value>")
+def refresh_token_info(token_value):
+    grant = sandbox().tokens.refresh.get(token_value)
+    if grant is None:
+        return json_response(404, {"status": "error", "message": "The refresh token does not exist."})
+    return json_response(200, {"token": token_value, "hub_id": grant.portal_id, "client_id": grant.client_id,
+                               "scopes": grant.scopes.split(), "token_type": "refresh", "user": "admin@example.com"})
+
+
+@blueprint.delete("/oauth/v1/refresh-tokens/<token_value>")
+def revoke_v1(token_value):
+    sandbox().revoke_refresh_token(token_value)
+    return Response(status=204)
+
+
+@blueprint.post("/oauth/2026-03/token/introspect")
+def introspect():
+    sb = sandbox()
+    value = request.form.get("token", "")
+    access, refresh = sb.tokens.access.get(value), sb.tokens.refresh.get(value)
+    grant = access or refresh
+    if grant is None or (access is not None and access.expires_at <= sb.clock.time()):
+        return json_response(200, {"active": False})
+    return json_response(200, {"active": True, "hub_id": grant.portal_id, "client_id": grant.client_id,
+                               "scope": grant.scopes, "token_type": "access_token" if access else "refresh_token",
+                               **({"exp": int(access.expires_at)} if access else {})})
+
+
+@blueprint.post("/oauth/2026-03/token/revoke")
+def revoke():
+    sandbox().revoke_refresh_token(request.form.get("token", ""))
+    return Response(status=200)
+
+
+def _app_number(client_id: str) -> int:
+    return sum(client_id.encode()) % 900_000 + 100_000

@@ -1,0 +1,1 @@
+"""HubSpot adapter tests: the SDK over real HTTP against the HubSpot sandbox."""

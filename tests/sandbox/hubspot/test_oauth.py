@@ -1,0 +1,101 @@
+"""The install flow as a browser or HTTP client walks it, and token refresh through the SDK."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from hubspot import HubSpot
+from hubspot.crm.contacts import ApiException as ContactsError
+from hubspot.oauth import ApiException as OAuthError
+from urllib3.util.retry import Retry
+
+from connector.sandbox.hubspot import HubSpotSandbox
+from connector.sandbox.server import SandboxServer
+
+REDIRECT = "http://127.0.0.1:9/oauth/callback"
+
+
+def approve(base_url: str, client_id: str, state: str, portal_choice: str | None = None) -> dict:
+    """Open the authorize page, submit its form as shown (optionally choosing a portal), read the redirect."""
+    page = requests.get(f"{base_url}/oauth/authorize", params={"client_id": client_id, "redirect_uri": REDIRECT,
+                                                               "scope": "crm.objects.contacts.read", "state": state})
+    assert page.status_code == 200
+    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.text))
+    if portal_choice is not None:
+        form["portal_id"] = portal_choice
+    answer = requests.post(f"{base_url}/oauth/authorize", data={**form, "decision": "approve"}, allow_redirects=False)
+    assert answer.status_code == 302
+    location = answer.headers["Location"]
+    assert location.startswith(REDIRECT)
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+def test_install_exchange_refresh_and_token_info(hubspot_sandbox, portal):
+    back = approve(hubspot_sandbox.base_url, "any-client", "xyz", str(portal.id))
+    assert back["state"] == "xyz"
+    oauth = HubSpot(host=hubspot_sandbox.base_url, retry=Retry(0)).oauth
+    tokens = oauth.tokens_api.create(grant_type="authorization_code", code=back["code"], redirect_uri=REDIRECT,
+                                     client_id="any-client", client_secret="anything")
+    assert tokens.expires_in == 1800
+    info = oauth.access_tokens_api.get(tokens.access_token)
+    assert info.hub_id == portal.id
+    refreshed = oauth.tokens_api.create(grant_type="refresh_token", refresh_token=tokens.refresh_token,
+                                        client_id="any-client", client_secret="anything")
+    assert refreshed.access_token != tokens.access_token
+    assert hubspot_sandbox.calls(portal.id)["auth"] == 3
+    with pytest.raises(OAuthError) as used_twice:  # a code is good once
+        oauth.tokens_api.create(grant_type="authorization_code", code=back["code"], redirect_uri=REDIRECT,
+                                client_id="any-client", client_secret="anything")
+    assert used_twice.value.status == 400
+
+
+def test_a_revoked_refresh_token_is_an_rfc6749_invalid_grant(hubspot_sandbox, portal):
+    tokens = hubspot_sandbox.issue_tokens(portal.id)
+    hubspot_sandbox.revoke_refresh_token(tokens["refresh_token"])
+    answer = requests.post(f"{hubspot_sandbox.base_url}/oauth/2026-03/token", data={
+        "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"],
+        "client_id": hubspot_sandbox.app.client_id, "client_secret": hubspot_sandbox.app.client_secret})
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "invalid_grant" and answer.json()["status"] == "BAD_REFRESH_TOKEN"
+    assert tokens["refresh_token"] not in answer.text
+
+
+def test_expired_tokens_get_401_and_introspect_inactive(hubspot_sandbox, portal, hubspot):
+    token = hubspot.access_token
+    hubspot_sandbox.expire_all_tokens()
+    with pytest.raises(ContactsError) as refused:
+        hubspot.crm.contacts.basic_api.get_page(limit=1)
+    assert refused.value.status == 401 and "EXPIRED_AUTHENTICATION" in refused.value.body
+    introspect = requests.post(f"{hubspot_sandbox.base_url}/oauth/2026-03/token/introspect", data={"token": token})
+    assert introspect.json() == {"active": False}
+
+
+def test_new_portal_chosen_on_the_authorize_page_has_its_own_data(hubspot_sandbox, portal):
+    back = approve(hubspot_sandbox.base_url, "c", "s", "new")
+    tokens = requests.post(f"{hubspot_sandbox.base_url}/oauth/v1/token", data={
+        "grant_type": "authorization_code", "code": back["code"], "redirect_uri": REDIRECT,
+        "client_id": "c", "client_secret": "x"}).json()
+    introspect = requests.post(f"{hubspot_sandbox.base_url}/oauth/2026-03/token/introspect",
+                               data={"token": tokens["access_token"]}).json()
+    assert introspect["active"] and introspect["hub_id"] != portal.id
+    assert len(hubspot_sandbox.portal(introspect["hub_id"]).contacts) == 0
+
+
+def test_registered_apps_only():
+    sandbox = HubSpotSandbox(apps={"app-1": "s3cret"}, token_lifetime=60)
+    sandbox.add_portal(contacts=5)
+    with SandboxServer(sandbox.wsgi_app) as server:
+        refused = requests.get(f"{server.base_url}/oauth/authorize",
+                               params={"client_id": "stranger", "redirect_uri": REDIRECT})
+        assert refused.status_code == 400
+        code = approve(server.base_url, "app-1", "s")["code"]
+        bad = requests.post(f"{server.base_url}/oauth/v1/token", data={
+            "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
+            "client_id": "app-1", "client_secret": "wrong"})
+        assert bad.status_code == 400 and bad.json()["error"] == "invalid_client"
+        good = requests.post(f"{server.base_url}/oauth/v1/token", data={
+            "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
+            "client_id": "app-1", "client_secret": "s3cret"})
+        assert good.status_code == 200 and good.json()["expires_in"] == 60
