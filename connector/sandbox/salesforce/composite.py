@@ -1,0 +1,58 @@
+"""sObject Collections: `composite/sobjects` PATCH (update) and POST (create), 200 records at most, allOrNone."""
+from __future__ import annotations
+
+from . import activities, permissions, sobjects
+from .errors import ApiError
+from .store import IdSource, Org
+
+MAX_RECORDS = 200
+
+
+def apply(org: Org, ids: IdSource, body, user_id: str, now_ms: int, creating: bool) -> list[dict]:
+    if not isinstance(body, dict) or not isinstance(body.get("records"), list):
+        raise ApiError(400, "JSON_PARSER_ERROR", "The request body must be an object with a records list")
+    records = body["records"]
+    if len(records) > MAX_RECORDS:
+        raise ApiError(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into "
+                       "this call")
+    all_or_none = bool(body.get("allOrNone", False))
+    # allOrNone rolls the whole call back on any failure: keep each touched record's prior state to restore.
+    journal: dict[tuple[str, str], dict | None] = {}
+    results = [_one(org, ids, item, user_id, now_ms, creating, journal) for item in records]
+    if all_or_none and not all(r["success"] for r in results):
+        _roll_back(org, journal)
+        return [r if not r["success"] else ApiError(400, "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+                                                    "Record rolled back because not all records were valid and "
+                                                    "the request was using AllOrNone header").as_result(r["id"])
+                for r in results]
+    return results
+
+
+def _one(org: Org, ids: IdSource, item, user_id: str, now_ms: int, creating: bool, journal: dict) -> dict:
+    record_id = item.get("id") if isinstance(item, dict) else None
+    try:
+        object_name = ((item or {}).get("attributes") or {}).get("type") if isinstance(item, dict) else None
+        if not object_name:
+            raise ApiError(400, "INVALID_FIELD", "No SObject Type defined in attributes", ["attributes"])
+        values = {k: v for k, v in item.items() if k not in ("attributes", "id")}
+        if creating:
+            activities.check_create(org, object_name, values)
+            permissions.check_create(org, object_name, values)
+            record_id = sobjects.create(org, ids, object_name, user_id, values, now_ms)
+            journal[(object_name, record_id)] = None
+        else:
+            if not record_id or record_id not in org.tables.get(object_name, {}):
+                raise ApiError(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", ["Id"])
+            journal.setdefault((object_name, record_id), dict(org.tables[object_name][record_id]))
+            sobjects.update(org, object_name, record_id, user_id, values, now_ms)
+        return {"id": record_id, "success": True, "errors": []}
+    except ApiError as error:
+        return error.as_result(record_id)
+
+
+def _roll_back(org: Org, journal: dict) -> None:
+    for (object_name, record_id), before in journal.items():
+        if before is None:
+            org.tables[object_name].pop(record_id, None)
+        else:
+            org.tables[object_name][record_id] = before

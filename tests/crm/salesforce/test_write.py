@@ -1,0 +1,75 @@
+"""Write-back through sObject Collections: 200 per call, per-record failures reported, the rest landed,
+converted leads redirected to the contact they became."""
+import pytest
+
+from connector.crm.base import FieldWrite
+from connector.crm.salesforce import salesforce_score_fields
+
+from tests.fixtures.salesforce_client import connect, seeded_sandbox
+
+NAMES = salesforce_score_fields()
+UNKNOWN = ["00Q000000000000AAA", "00Q000000000001AAA", "003000000000000AAA"]
+
+
+@pytest.fixture(scope="module")
+def written():
+    with seeded_sandbox(leads=1200, contacts=100, seed=11) as (sandbox, org_id, base_url):
+        client = connect(sandbox, org_id, base_url)
+        client.provision_fields(NAMES)
+        leads = [r for batch in client.pull_changed(None) for r in batch.records if r.object_type == "Lead"]
+        converted = {r.crm_id: r.properties["ConvertedContactId"] for r in leads
+                     if r.properties["IsConverted"] == "true"}
+        targets = [r.crm_id for r in leads][:1000 - len(UNKNOWN) - 1]
+        writes = [FieldWrite(i, "Lead", {NAMES.score: "42", NAMES.tier: "B", NAMES.reasons: "Big company; VP title"})
+                  for i in targets]
+        writes += [FieldWrite(i, None, {NAMES.score: "42"}) for i in UNKNOWN] + [FieldWrite("not-an-id", "Lead",
+                                                                                         {NAMES.score: "1"})]
+        fresh = connect(sandbox, org_id, base_url)  # knows no conversions yet: learns them from the refusals
+        fresh.schema()
+        result = fresh.write_fields(writes)
+        yield sandbox, org_id, base_url, fresh, result, targets, converted
+
+
+def test_every_valid_write_landed_in_collections_of_200(written):
+    sandbox, org_id, _, client, result, targets, converted = written
+    assert sorted(result.written) == sorted(targets)
+    plain = [i for i in targets if i not in converted]
+    assert all(float(sandbox.record(org_id, "Lead", i)[NAMES.score]) == 42 for i in plain)
+    assert all(sandbox.record(org_id, "Lead", i)[NAMES.tier] == "B" for i in plain)
+    # 1000 records: 5 collections, plus one more for the converted leads sent on to their contacts.
+    assert client.api_calls["write"] == 5 + (1 if converted else 0)
+
+
+def test_unknown_and_malformed_ids_are_reported_not_fatal(written):
+    _, _, _, _, result, _, _ = written
+    rejected = {r.crm_id: r for r in result.rejected}
+    assert set(rejected) == set(UNKNOWN) | {"not-an-id"}
+    assert rejected["not-an-id"].code == "INVALID_INPUT"
+    assert all(rejected[i].code and rejected[i].reason for i in UNKNOWN)
+
+
+def test_converted_leads_are_written_to_their_contact(written):
+    sandbox, org_id, _, _, _, targets, converted = written
+    hit = [i for i in targets if i in converted]
+    assert hit, "the seeded org should hold converted leads"
+    for lead_id in hit:
+        assert float(sandbox.record(org_id, "Contact", converted[lead_id])[NAMES.score]) == 42
+        assert sandbox.record(org_id, "Lead", lead_id).get(NAMES.score) in (None, "")
+
+
+def test_known_conversions_go_straight_to_the_contact(written):
+    sandbox, org_id, base_url, _, _, targets, converted = written
+    client = connect(sandbox, org_id, base_url)
+    pulled = [r for batch in client.pull_changed(None) for r in batch.records]
+    lead_id = next(i for i in targets if i in converted)
+    result = client.write_fields([FieldWrite(lead_id, "Lead", {NAMES.score: "77"})])
+    assert result.written == [lead_id] and client.api_calls["write"] == 1 and pulled
+    assert float(sandbox.record(org_id, "Contact", converted[lead_id])[NAMES.score]) == 77
+
+
+def test_none_clears_a_field(written):
+    sandbox, org_id, base_url, _, _, targets, converted = written
+    client = connect(sandbox, org_id, base_url)
+    lead_id = next(i for i in targets if i not in converted)
+    assert client.write_fields([FieldWrite(lead_id, "Lead", {NAMES.model: None})]).written == [lead_id]
+    assert sandbox.record(org_id, "Lead", lead_id).get(NAMES.model) in (None, "")
