@@ -1,0 +1,269 @@
+"""Training orchestration: labels, guards, split, cross-validated calibration, learner choice, tiers, metrics."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import StratifiedKFold, train_test_split
+
+from .calibration import Calibrator
+from .evaluation import metrics as evaluate
+from .features.builder import FeatureBuilder
+from .guards import Exclusion, name_tokens
+from .guards.identifiers import identifier_columns
+from .guards.leakage import leaky_columns
+from .guards.protected import protected_columns
+from .labels import binary_labels
+from .model import ScoringModel
+from .models.lightgbm_full import FullLightGBMClassifier
+from .models.logistic import LogisticBaseline
+from .models.points import PointsModel
+from .schema import Schema, clean_text, infer_schema, to_datetime
+from .tiers import TIERS, assign_tiers, cuts_from_shares, to_score, validate_cuts
+
+# Below either threshold the history is too thin for a learned model: the points model is used instead.
+MIN_LABELLED = 200
+MIN_CONVERSIONS = 30
+CREATION_WORDS = frozenset({"created", "create", "createdate", "createddate", "signup", "registered"})
+# Large data sets need fewer folds for stable out-of-fold predictions, and it keeps training a few minutes.
+LARGE = 50_000
+
+
+class TrainingError(ValueError):
+    """The input cannot be trained on; the message is one sentence for the user."""
+
+
+@dataclass
+class TrainingOptions:
+    target: str
+    positive: str | None = None
+    id_column: str | None = None
+    keep: tuple[str, ...] = ()
+    protected: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+    tier_cuts: dict[str, float] | None = None
+    learner: str = "auto"          # auto | additive | lightgbm | logistic | points
+    points_rules: list[dict] | None = None
+    holdout_share: float = 0.2
+    random_state: int = 0
+    title: str = "Lead scoring model"
+
+
+@dataclass
+class TrainingResult:
+    model: ScoringModel
+    report: object                 # scoring.report.data.ReportData when E2's report package is present
+    holdout_index: pd.Index
+    excluded: list[Exclusion] = field(default_factory=list)
+
+
+def fingerprint(frame: pd.DataFrame) -> str:
+    digest = hashlib.sha256("\x1f".join(map(str, frame.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def read_labels(frame: pd.DataFrame, options: TrainingOptions) -> pd.Series:
+    if options.target not in frame:
+        raise TrainingError(f"there is no column named {options.target!r} in the data")
+    try:
+        y = binary_labels(frame[options.target], options.positive)
+    except ValueError as error:
+        raise TrainingError(f"the target column {options.target!r} is unusable: {error}") from None
+    labelled = y.dropna()
+    if labelled.empty:
+        raise TrainingError("no record has an outcome in the target column, so there is nothing to learn from")
+    if labelled.nunique() < 2:
+        raise TrainingError(f"every record with an outcome has the same value in {options.target!r}; two classes are needed")
+    return y
+
+
+def guard_columns(frame: pd.DataFrame, y: np.ndarray, schema: Schema, options: TrainingOptions) -> list[Exclusion]:
+    """Every column kept out of the features, with the reason; --keep forces a guarded column back in."""
+    excluded = [Exclusion(options.id_column, "record identifier named by the caller")] if options.id_column else []
+    excluded += identifier_columns(frame, schema)
+    excluded += protected_columns(schema.names, options.protected)
+    seen = {e.column for e in excluded}
+    rest = schema.without(seen)
+    for column in rest.columns:
+        if clean_text(frame[column.name]).nunique() <= 1:
+            excluded.append(Exclusion(column.name, "constant or empty: carries no information"))
+    rest = rest.without({e.column for e in excluded})
+    excluded += leaky_columns(frame, y, rest)
+    unique, found = set(), []
+    for exclusion in excluded:
+        if exclusion.column not in unique and exclusion.column not in options.keep:
+            unique.add(exclusion.column)
+            found.append(exclusion)
+    return found
+
+
+def creation_column(frame: pd.DataFrame, schema: Schema) -> str | None:
+    for column in schema.columns:
+        if column.type == "datetime" and CREATION_WORDS & set(name_tokens(column.name)):
+            if to_datetime(frame[column.name]).notna().mean() >= 0.9:
+                return column.name
+    return None
+
+
+def split(frame: pd.DataFrame, y: np.ndarray, schema: Schema, options: TrainingOptions):
+    """Time-ordered (newest records held out) when records carry creation dates, stratified otherwise."""
+    created = creation_column(frame, schema)
+    positions = np.arange(len(frame))
+    if created:
+        order = np.argsort(to_datetime(frame[created]).to_numpy(), kind="stable")
+        n_hold = max(1, int(round(options.holdout_share * len(frame))))
+        train, hold = np.sort(order[:-n_hold]), np.sort(order[-n_hold:])
+        if 0 < y[hold].sum() < len(hold) and 0 < y[train].sum() < len(train):
+            return train, hold, f"time-ordered: newest {options.holdout_share:.0%} by {created!r} held out"
+    stratify = y if min(np.bincount(y.astype(int))) >= 2 else None
+    train, hold = train_test_split(positions, test_size=options.holdout_share, stratify=stratify,
+                                   random_state=options.random_state)
+    return np.sort(train), np.sort(hold), f"stratified: random {options.holdout_share:.0%} held out"
+
+
+def additive_class():
+    try:
+        from .models.additive import AdditiveBoostingClassifier
+    except ImportError:  # E2's default learner; until it lands the unconstrained LightGBM is the default
+        return None
+    return AdditiveBoostingClassifier
+
+
+def choose_learner(n_labelled: int, n_positive: int, options: TrainingOptions, builder: FeatureBuilder):
+    categorical = builder.categorical_features_
+    if options.learner == "points" or (options.learner == "auto" and (
+            n_labelled < MIN_LABELLED or n_positive < MIN_CONVERSIONS)):
+        labels = {f.name: f.categories for f in builder.feature_info_ if f.kind == "category"}
+        reason = ("chosen by the caller" if options.learner == "points" else
+                  f"history too thin for a learned model ({n_labelled} records with an outcome, {n_positive} "
+                  f"conversions; needs {MIN_LABELLED} and {MIN_CONVERSIONS}): rule-based points")
+        return "points", reason, lambda: PointsModel(rules=options.points_rules, category_labels=labels,
+                                                     categorical_features=categorical)
+    additive = additive_class()
+    if options.learner in ("auto", "additive") and additive is not None:
+        return "additive", "default: explainable additive boosting, fast exact reasons", lambda: additive(
+            categorical_features=categorical, random_state=options.random_state)
+    if options.learner == "logistic":
+        return "logistic", "chosen by the caller", lambda: LogisticBaseline(categorical_features=categorical)
+    if options.learner not in ("auto", "additive", "lightgbm"):
+        raise TrainingError(f"unknown learner {options.learner!r}; use auto, additive, lightgbm, logistic or points")
+    reason = "chosen by the caller" if options.learner == "lightgbm" else "default (additive learner not installed)"
+    return "lightgbm", reason, lambda: FullLightGBMClassifier(categorical_features=categorical,
+                                                              random_state=options.random_state)
+
+
+def out_of_fold(make, X: pd.DataFrame, y: np.ndarray, random_state: int) -> np.ndarray:
+    folds = 3 if len(y) > LARGE else 5
+    folds = max(2, min(folds, int(min(np.bincount(y.astype(int))))))
+    oof = np.empty(len(y))
+    for fit_rows, pred_rows in StratifiedKFold(folds, shuffle=True, random_state=random_state).split(X, y):
+        model = make().fit(X.iloc[fit_rows], y[fit_rows])
+        oof[pred_rows] = model.predict_proba(X.iloc[pred_rows])[:, 1]
+    return oof
+
+
+def holdout_auc(make, X_train, y_train, X_hold, y_hold) -> float:
+    return evaluate(y_hold, make().fit(X_train, y_train).predict_proba(X_hold)[:, 1])["roc_auc"]
+
+
+def top_factors(learner, X: pd.DataFrame, builder: FeatureBuilder) -> list[tuple[str, float]]:
+    """(label, mean |contribution|) by source column, features of one source (value + flag) combined."""
+    sources = [f.source for f in builder.feature_info_]
+    labels = {f.source: f.label for f in builder.feature_info_}
+    by_source = pd.DataFrame(learner.contributions(X), columns=X.columns).T.groupby(sources).sum().T
+    strength = by_source.abs().mean().sort_values(ascending=False)
+    return [(labels[source], float(value)) for source, value in strength.items()]
+
+
+def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None = None,
+          progress=lambda step: None) -> TrainingResult:
+    if frame.empty:
+        raise TrainingError("the data has no rows")
+    y_all = read_labels(frame, options)
+    labelled = frame.loc[y_all.notna()].reset_index(drop=True)
+    y = y_all.dropna().to_numpy()
+    records = frame.drop(columns=[options.target])
+    schema = (schema or infer_schema(records)).without([options.target])
+    missing = [c for c in (*options.keep, *options.segments) if c not in frame]
+    if options.id_column and options.id_column not in frame:
+        missing.append(options.id_column)
+    if missing:
+        raise TrainingError(f"there is no column named {missing[0]!r} in the data")
+
+    train_rows, hold_rows, split_how = split(labelled, y, schema, options)
+    progress("guards")
+    # Guards look at training rows only, so held-out rows stay unseen by every decision.
+    excluded = guard_columns(labelled.iloc[train_rows], y[train_rows], schema, options)
+    feature_schema = schema.without({e.column for e in excluded})
+    X_source = labelled.drop(columns=[options.target])
+    builder = FeatureBuilder(feature_schema).fit(X_source.iloc[train_rows])
+    if not builder.feature_names_:
+        raise TrainingError("no usable feature column is left after excluding identifiers, protected and leaky columns")
+    X_train, X_hold = builder.transform(X_source.iloc[train_rows]), builder.transform(X_source.iloc[hold_rows])
+    y_train, y_hold = y[train_rows], y[hold_rows]
+
+    name, reason, make = choose_learner(len(y), int(y.sum()), options, builder)
+    progress(f"cross-validating {name}")
+    oof = out_of_fold(make, X_train, y_train, options.random_state)
+    calibrator = Calibrator().fit(oof, y_train)
+    progress(f"fitting {name}")
+    learner = make().fit(X_train, y_train)
+    p_hold = calibrator.transform(learner.predict_proba(X_hold)[:, 1])
+    held_out = evaluate(y_hold, p_hold)
+
+    comparisons = {}
+    if name != "points":
+        progress("comparing with baselines")
+        categorical = builder.categorical_features_
+        comparisons["baseline_logistic_roc_auc"] = holdout_auc(
+            lambda: LogisticBaseline(categorical_features=categorical), X_train, y_train, X_hold, y_hold)
+        comparisons["lightgbm_full_roc_auc"] = held_out["roc_auc"] if name == "lightgbm" else holdout_auc(
+            lambda: FullLightGBMClassifier(categorical_features=categorical), X_train, y_train, X_hold, y_hold)
+
+    train_scores = to_score(calibrator.transform(oof))
+    cuts = validate_cuts(options.tier_cuts) if options.tier_cuts else cuts_from_shares(train_scores)
+    hold_tiers = assign_tiers(to_score(p_hold), cuts)
+    for tier in TIERS:
+        in_tier = hold_tiers == tier
+        held_out[f"conversion_rate_{tier}"] = float(y_hold[in_tier].mean()) if in_tier.any() else float("nan")
+        held_out[f"share_{tier}"] = float(in_tier.mean())
+    held_out.update(comparisons)
+    held_out["cv_roc_auc"] = evaluate(y_train, oof)["roc_auc"]
+
+    metadata = {
+        "learner": name, "learner_reason": reason, "target": options.target, "positive": options.positive,
+        "id_column": options.id_column, "features": builder.feature_names_,
+        "feature_sources": sorted({f.source for f in builder.feature_info_}),
+        "excluded": [e.as_dict() for e in excluded], "metrics": held_out, "tier_cuts": cuts,
+        "calibration": calibrator.method_, "split": split_how, "rows": len(frame), "labelled_rows": len(y),
+        "conversions": int(y.sum()), "unlabelled_rows": int(y_all.isna().sum()),
+        "holdout_rows": [int(i) for i in np.flatnonzero(y_all.notna().to_numpy())[hold_rows]],
+        "reference_time": builder.reference_time_.isoformat(), "fingerprint": fingerprint(frame),
+        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "points_rules": getattr(learner, "rules_", None),
+    }
+    model = ScoringModel(feature_schema, builder, learner, calibrator, cuts, metadata)
+    progress("scoring all records")
+    all_scores = model.score(frame, reasons=False)["score"].to_numpy()
+    report = build_report(options, model, y_hold, p_hold, hold_tiers, labelled.iloc[train_rows],
+                          labelled.iloc[hold_rows], X_hold, all_scores, excluded)
+    return TrainingResult(model, report, frame.index[y_all.notna().to_numpy()][hold_rows], excluded)
+
+
+def build_report(options, model, y_hold, p_hold, hold_tiers, train_frame, hold_frame, X_hold, all_scores, excluded):
+    try:
+        from .report.data import ReportData
+    except ImportError:  # E2's report package; the model is still usable without its report
+        return None
+    meta = model.metadata
+    return ReportData(
+        title=options.title, learner=meta["learner"], learner_reason=meta["learner_reason"],
+        y_true=y_hold.astype(int), probability=p_hold, tiers=hold_tiers, tier_cuts=model.tier_cuts,
+        metrics=meta["metrics"], top_factors=top_factors(model.learner, X_hold, model.builder),
+        excluded=[e.as_dict() for e in excluded],
+        segments={c: hold_frame[c].to_numpy() for c in options.segments},
+        training_frame=train_frame, scores=all_scores)
