@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import click
 
+from .app import admin, db_group, keys, serve
 from .sandbox import sandbox
+from .scoring import score, train
 
 
 @click.group()
@@ -16,3 +18,9 @@ def cli() -> None:
 
 
 cli.add_command(sandbox)
+cli.add_command(train)
+cli.add_command(score)
+cli.add_command(db_group)
+cli.add_command(admin)
+cli.add_command(keys)
+cli.add_command(serve)

@@ -1,0 +1,75 @@
+"""The JSON API, authenticated per installation with a Bearer API key; every answer is JSON.
+
+GET  /api/v1/records/<crm_id>/score   the latest score of one record
+POST /api/v1/score                    score a record's properties now, through the champion model
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, jsonify, request
+from sqlalchemy import select
+
+from connector.db import get_session
+from connector.db.models import ApiKey, CurrentScore, ModelVersion, utcnow
+from connector.db.scope import InstallationScope
+from connector.security.api_keys import key_matches, prefix_of
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.before_request
+def authenticate() -> None:
+    scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+    prefix = prefix_of(presented.strip()) if scheme.lower() == "bearer" else None
+    key = None
+    if prefix is not None:
+        key = get_session().scalars(select(ApiKey).where(ApiKey.prefix == prefix)).one_or_none()
+    if key is None or key.revoked_at is not None or not key_matches(key.key_hash, presented.strip()):
+        abort(401, "Send a valid API key as 'Authorization: Bearer <key>'.")
+    key.last_used_at = utcnow()
+    get_session().commit()
+    g.scope = InstallationScope.load(get_session(), key.installation_id)
+
+
+def _score_json(row: CurrentScore) -> dict:
+    return {
+        "crm_id": row.crm_id, "object_type": row.object_type, "score": row.score,
+        "probability": row.probability, "tier": row.override_tier or row.tier, "model_tier": row.tier,
+        "override_tier": row.override_tier, "reasons": row.reasons, "scored_at": row.scored_at.isoformat(),
+        "written_at": row.written_at.isoformat() if row.written_at else None,
+    }
+
+
+@bp.get("/records/<crm_id>/score")
+def record_score(crm_id: str):
+    where = [CurrentScore.crm_id == crm_id]
+    if request.args.get("object_type"):
+        where.append(CurrentScore.object_type == request.args["object_type"])
+    row = g.scope.session.scalars(g.scope.select(CurrentScore, *where)
+                                  .order_by(CurrentScore.scored_at.desc()).limit(1)).first()
+    if row is None:
+        abort(404, f"No score for record {crm_id}.")
+    return jsonify(_score_json(row))
+
+
+@bp.post("/score")
+def score_now():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("properties"), dict):
+        abort(400, 'Send JSON like {"properties": {"email": "...", ...}}.')
+    champion = g.scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))
+    if champion is None:
+        return jsonify(error="Conflict", message="No model trained yet for this installation."), 409
+    return _score_with(champion, body["properties"])
+
+
+def _score_with(champion: ModelVersion, properties: dict):
+    try:
+        from scoring import ScoringModel  # the scoring engine is optional until it ships
+    except ImportError:
+        return jsonify(error="Not Implemented", message="The scoring engine is not installed."), 501
+    import pandas as pd
+
+    model = ScoringModel.from_bytes(champion.artefact)
+    result = model.score(pd.DataFrame([properties])).iloc[0]
+    return jsonify(score=int(result["score"]), probability=float(result["probability"]), tier=str(result["tier"]),
+                   reasons=list(result["reasons"]), model_version=champion.version)

@@ -1,0 +1,70 @@
+"""Admin sign-in: the session remembers the admin's id; `login_required` guards the dashboard."""
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+
+from connector.db import get_session
+from connector.db.audit import record_event
+from connector.db.models import AdminUser, utcnow
+from connector.security.passwords import password_matches
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@bp.before_app_request
+def load_signed_in_admin() -> None:
+    admin_id = session.get("admin_id")
+    g.admin = get_session().get(AdminUser, admin_id) if admin_id is not None else None
+
+
+def redirect_to_sign_in():
+    return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+
+
+def login_required(view):
+    """For views outside the dashboard blueprint (the dashboard guards all its views at once)."""
+
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        if g.admin is None:
+            return redirect_to_sign_in()
+        return view(**kwargs)
+
+    return wrapped
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local paths: an attacker-supplied ?next=https://evil must not turn sign-in into a redirector.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("dashboard.installations")
+
+
+@bp.route("/login", methods=("GET", "POST"))
+def login():
+    error = None
+    if request.method == "POST":
+        email = request.form.get("email", "").strip().lower()
+        password = request.form.get("password", "")
+        db = get_session()
+        admin = db.scalars(select(AdminUser).where(AdminUser.email == email)).one_or_none()
+        if admin is None or not password_matches(admin.password_hash, password):
+            error = "Unknown email or wrong password."
+        else:
+            session.clear()
+            session["admin_id"] = admin.id
+            admin.last_login_at = utcnow()
+            record_event(db, admin.email, "admin.sign_in")
+            db.commit()
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", error=error)
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()
+    flash("Signed out.")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,27 @@
+"""The admin dashboard: installations and their health, sync runs, models, settings, nurture rules, audit."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, g
+
+from connector.auth import redirect_to_sign_in
+from connector.db import get_session
+from connector.db.scope import InstallationScope
+
+bp = Blueprint("dashboard", __name__, template_folder="templates")
+
+
+@bp.before_request
+def require_admin():
+    if g.admin is None:
+        return redirect_to_sign_in()
+    return None
+
+
+def scope_or_404(installation_id: int) -> InstallationScope:
+    scope = InstallationScope.load(get_session(), installation_id)
+    if scope is None:
+        abort(404, f"There is no installation {installation_id}.")
+    return scope
+
+
+from . import api_keys, overview, rules, settings  # noqa: E402,F401  (routes register on `bp`)

@@ -1,0 +1,57 @@
+"""The nurture rule form (plain HTML, no JavaScript): one fieldset per action type, ticked to include it."""
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from connector.db.models import NurtureRule
+from connector.db.rules import ACTION_TYPES
+
+ACTION_FIELDS = {
+    "task": ("subject", "body", "due_in_hours"),
+    "enroll": ("target_id",),
+    "set_property": ("name", "value"),
+    "webhook": ("url",),
+}
+INTEGER_FIELDS = {"trigger_by", "trigger_threshold", "task_due_in_hours"}
+
+
+def _value(form: MultiDict, key: str, errors: dict[str, str]) -> Any:
+    raw = form.get(key, "").strip()
+    if key not in INTEGER_FIELDS:
+        return raw
+    try:
+        return int(raw)
+    except ValueError:
+        errors[key] = "Enter a whole number."
+        return None
+
+
+def parse_rule(form: MultiDict) -> tuple[str, dict[str, Any], list[dict[str, Any]], dict[str, str]]:
+    errors: dict[str, str] = {}
+    kind = form.get("trigger_type", "")
+    trigger: dict[str, Any] = {"type": kind}
+    needed = {"enters_tier": ("tier",), "moves": ("direction", "by"), "crosses": ("direction", "threshold")}
+    for key in needed.get(kind, ()):
+        trigger[key] = _value(form, f"trigger_{key}", errors)
+    actions = []
+    for action_type in ACTION_TYPES:
+        if form.get(f"action_{action_type}") == "on":
+            action = {"type": action_type}
+            for key in ACTION_FIELDS[action_type]:
+                action[key] = _value(form, f"{action_type}_{key}", errors)
+            actions.append(action)
+    return form.get("name", "").strip(), trigger, actions, errors
+
+
+def form_values(rule: NurtureRule | None) -> dict[str, str]:
+    if rule is None:
+        return {"trigger_type": "enters_tier", "trigger_tier": "A", "trigger_direction": "up", "trigger_by": "1",
+                "trigger_threshold": "80", "task_due_in_hours": "24", "enabled": "on"}
+    values = {"name": rule.name, "enabled": "on" if rule.enabled else ""}
+    values.update({f"trigger_{key}": str(value) for key, value in rule.trigger.items()})
+    for action in rule.actions:
+        values[f"action_{action['type']}"] = "on"
+        values.update({f"{action['type']}_{key}": str(value) for key, value in action.items() if key != "type"})
+    return values

@@ -1,0 +1,67 @@
+"""Turn the settings form's strings into `InstallationSettings`, or into errors keyed by input name."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from werkzeug.datastructures import MultiDict
+
+from connector.crm.base import ScoreFieldNames
+from connector.db.settings import InstallationSettings, LabelDefinition, Segment, TierCuts
+
+FIELD_KEYS = tuple(ScoreFieldNames.__dataclass_fields__)
+
+
+def _int(form: MultiDict, key: str, errors: dict[str, str], error_key: str | None = None) -> int:
+    try:
+        return int(form.get(key, "").strip())
+    except ValueError:
+        errors[error_key or key] = "Enter a whole number."
+        return 0
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(part.strip() for part in text.replace("\n", ",").split(",") if part.strip()))
+
+
+def _segments(text: str, errors: dict[str, str]) -> tuple[Segment, ...]:
+    """One segment per line: `Name: property = value1, value2`."""
+    segments = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, colon, rule = line.partition(":")
+        prop, equals, values = rule.partition("=")
+        if not (colon and equals and name.strip() and prop.strip() and _names(values)):
+            errors["segments"] = f"Line {number}: write it as  Name: property = value1, value2"
+            return ()
+        segments.append(Segment(name.strip(), prop.strip(), _names(values)))
+    return tuple(segments)
+
+
+def parse_settings(form: MultiDict) -> tuple[InstallationSettings, dict[str, str]]:
+    errors: dict[str, str] = {}
+    settings = InstallationSettings(
+        field_names=ScoreFieldNames(**{key: form.get(f"field_{key}", "").strip() for key in FIELD_KEYS}),
+        tier_cuts=TierCuts(a=_int(form, "tier_a", errors, "tier_cuts"), b=_int(form, "tier_b", errors, "tier_cuts"),
+                           c=_int(form, "tier_c", errors, "tier_cuts")),
+        schedule_minutes=_int(form, "schedule_minutes", errors),
+        paused=form.get("paused") == "on",
+        label=LabelDefinition(form.get("label_property", "").strip(), _names(form.get("label_values", ""))),
+        segments=_segments(form.get("segments", ""), errors),
+        protected_columns=_names(form.get("protected_columns", "")),
+        keep_columns=_names(form.get("keep_columns", "")),
+    )
+    return settings, errors
+
+
+def form_values(settings: InstallationSettings) -> dict[str, str]:
+    """The inputs' values for showing saved settings in the form."""
+    values = {f"field_{key}": name for key, name in asdict(settings.field_names).items()}
+    values.update(
+        tier_a=str(settings.tier_cuts.a), tier_b=str(settings.tier_cuts.b), tier_c=str(settings.tier_cuts.c),
+        schedule_minutes=str(settings.schedule_minutes), paused="on" if settings.paused else "",
+        label_property=settings.label.property, label_values=", ".join(settings.label.positive_values),
+        segments="\n".join(f"{s.name}: {s.property} = {', '.join(s.values)}" for s in settings.segments),
+        protected_columns=", ".join(settings.protected_columns), keep_columns=", ".join(settings.keep_columns),
+    )
+    return values

@@ -1,0 +1,14 @@
+"""Every table of the connector; import models from here."""
+from .admin import AdminUser, ApiKey, AuditEvent
+from .base import Base, InstallationOwned, utcnow
+from .installation import Crm, Installation, InstallationStatus, StoredCredentials
+from .model_version import ModelVersion
+from .nurture import ActionLog, NurtureRule
+from .records import CurrentScore, RecordSnapshot, ScoreHistory
+from .sync import SyncCursor, SyncKind, SyncRun, SyncStatus
+
+__all__ = [
+    "ActionLog", "AdminUser", "ApiKey", "AuditEvent", "Base", "Crm", "CurrentScore", "Installation",
+    "InstallationOwned", "InstallationStatus", "ModelVersion", "NurtureRule", "RecordSnapshot", "ScoreHistory",
+    "StoredCredentials", "SyncCursor", "SyncKind", "SyncRun", "SyncStatus", "utcnow",
+]

@@ -1,0 +1,126 @@
+"""An installation's settings: the typed view of its JSON column, with per-CRM defaults and validation.
+
+Workers read these (field names, tier cut points, schedule, label, segments, protected/keep columns);
+the dashboard edits them. Unknown or missing keys fall back to defaults so older rows keep working.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from connector.crm.base import ScoreFieldNames
+
+DEFAULT_FIELD_NAMES = {
+    "hubspot": ScoreFieldNames(score="leadscore_score", tier="leadscore_tier", reasons="leadscore_reasons",
+                               scored_at="leadscore_scored_at", model="leadscore_model",
+                               override_tier="leadscore_override_tier"),
+    "salesforce": ScoreFieldNames(score="LeadScore_Score__c", tier="LeadScore_Tier__c",
+                                  reasons="LeadScore_Reasons__c", scored_at="LeadScore_Scored_At__c",
+                                  model="LeadScore_Model__c", override_tier="LeadScore_Override_Tier__c"),
+}
+# HubSpot internal property names are lowercase; Salesforce custom fields must end in __c.
+FIELD_NAME_RULES = {
+    "hubspot": (re.compile(r"^[a-z][a-z0-9_]{0,99}$"), "lowercase letters, digits and _, starting with a letter"),
+    "salesforce": (re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,36}__c$"),
+                   "letters, digits and _, starting with a letter and ending in __c"),
+}
+PROPERTY_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.]{0,99}$")
+MIN_INTERVAL, MAX_INTERVAL = 5, 24 * 60  # minutes; below 5 a sync would overlap the previous one on big accounts
+
+
+@dataclass(frozen=True)
+class TierCuts:
+    """Lowest score of each tier; below `c` is D."""
+
+    a: int = 75
+    b: int = 50
+    c: int = 25
+
+    def tier_for(self, score: int) -> str:
+        return "A" if score >= self.a else "B" if score >= self.b else "C" if score >= self.c else "D"
+
+
+@dataclass(frozen=True)
+class LabelDefinition:
+    """A record counts as converted when `property` holds one of `positive_values`."""
+
+    property: str = "lifecyclestage"
+    positive_values: tuple[str, ...] = ("customer",)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A named slice of records (e.g. a region) that gets its own tier distribution."""
+
+    name: str
+    property: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InstallationSettings:
+    field_names: ScoreFieldNames
+    tier_cuts: TierCuts = TierCuts()
+    schedule_minutes: int = 15
+    paused: bool = False
+    label: LabelDefinition = LabelDefinition()
+    segments: tuple[Segment, ...] = ()
+    protected_columns: tuple[str, ...] = ()  # never used as features (fairness)
+    keep_columns: tuple[str, ...] = ()  # kept even when the leakage guard would drop them
+
+    @classmethod
+    def defaults(cls, crm: str) -> "InstallationSettings":
+        label = LabelDefinition() if crm == "hubspot" else LabelDefinition("IsConverted", ("true",))
+        return cls(field_names=DEFAULT_FIELD_NAMES[crm], label=label)
+
+    @classmethod
+    def from_json(cls, crm: str, data: dict[str, Any]) -> "InstallationSettings":
+        base = cls.defaults(crm)
+        names = {**asdict(base.field_names), **data.get("field_names", {})}
+        label = data.get("label") or {}
+        return replace(
+            base,
+            field_names=ScoreFieldNames(**names),
+            tier_cuts=TierCuts(**{**asdict(base.tier_cuts), **data.get("tier_cuts", {})}),
+            schedule_minutes=int(data.get("schedule_minutes", base.schedule_minutes)),
+            paused=bool(data.get("paused", base.paused)),
+            label=LabelDefinition(label.get("property", base.label.property),
+                                  tuple(label.get("positive_values", base.label.positive_values))),
+            segments=tuple(Segment(s["name"], s["property"], tuple(s["values"])) for s in data.get("segments", [])),
+            protected_columns=tuple(data.get("protected_columns", ())),
+            keep_columns=tuple(data.get("keep_columns", ())),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def validate(self, crm: str) -> dict[str, str]:
+        """Problems by form field name; empty when the settings can be saved."""
+        errors: dict[str, str] = {}
+        pattern, rule = FIELD_NAME_RULES[crm]
+        names = asdict(self.field_names)
+        for key, name in names.items():
+            if not pattern.match(name):
+                errors[f"field_{key}"] = f"Use {rule}."
+        if len(set(names.values())) != len(names) and not any(k.startswith("field_") for k in errors):
+            errors["field_score"] = "Each score field needs its own name."
+        cuts = self.tier_cuts
+        if not 0 < cuts.c < cuts.b < cuts.a < 100:
+            errors["tier_cuts"] = "Cut points must satisfy 0 < C < B < A < 100."
+        if not MIN_INTERVAL <= self.schedule_minutes <= MAX_INTERVAL:
+            errors["schedule_minutes"] = f"Choose between {MIN_INTERVAL} and {MAX_INTERVAL} minutes."
+        if not PROPERTY_NAME.match(self.label.property):
+            errors["label_property"] = "Enter the CRM property that marks a converted record."
+        if not self.label.positive_values:
+            errors["label_values"] = "Enter at least one value that means converted."
+        segment_names = [s.name for s in self.segments]
+        if len(set(segment_names)) != len(segment_names):
+            errors["segments"] = "Segment names must be unique."
+        for key, columns in (("protected_columns", self.protected_columns), ("keep_columns", self.keep_columns)):
+            bad = [c for c in columns if not PROPERTY_NAME.match(c)]
+            if bad:
+                errors[key] = f"Not a property name: {', '.join(bad)}."
+        if set(self.protected_columns) & set(self.keep_columns):
+            errors["keep_columns"] = "A protected column cannot also be kept."
+        return errors

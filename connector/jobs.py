@@ -1,0 +1,17 @@
+"""Ask the workers to do something, by task name.
+
+The connector never imports `workers` (workers import the connector), so tasks are sent by the names the
+workers register them under. Pass ids, not objects: the task reloads what it needs.
+"""
+from __future__ import annotations
+
+from flask import current_app
+
+SYNC = "workers.sync"
+TRAIN = "workers.train"
+
+
+def enqueue(task_name: str, **kwargs) -> str:
+    """Send the task to the broker; returns the task id."""
+    result = current_app.extensions["celery"].send_task(task_name, kwargs=kwargs)
+    return result.id

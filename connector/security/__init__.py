@@ -1,0 +1,1 @@
+"""Secrets at rest: the token vault (MultiFernet), admin password hashes, API key hashes."""

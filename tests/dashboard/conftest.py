@@ -1,0 +1,67 @@
+"""The dashboard served on a real port and driven by Debian's headless Chromium through Playwright."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from connector.sandbox.server import SandboxServer
+from tests.app.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, app, database_url  # noqa: F401  (fixtures)
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def live_server(app):  # noqa: F811
+    with SandboxServer(app) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.fixtures.services import CHROMIUM
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    # JavaScript off: every page and form must work without it.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+class DashboardUser:
+    """An admin at the browser: opens pages, signs in, fills forms, keeps screenshots of what they saw."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+
+    def open(self, path: str):
+        return self.page.goto(self.base_url + path)
+
+    def sign_in(self, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD) -> None:
+        self.open("/auth/login")
+        self.page.fill("#email", email)
+        self.page.fill("#password", password)
+        self.page.click("button[type=submit]")
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def user(page, live_server) -> DashboardUser:
+    return DashboardUser(page, live_server.base_url)
