@@ -1,6 +1,7 @@
 """Every table of the connector; import models from here."""
 from .admin import AdminUser, ApiKey, AuditEvent
 from .base import Base, InstallationOwned, utcnow
+from .feedback import OutcomeEvent, OverrideFeedback
 from .installation import Crm, Installation, InstallationStatus, StoredCredentials
 from .model_version import ModelVersion
 from .nurture import ActionLog, NurtureRule
@@ -9,6 +10,7 @@ from .sync import SyncCursor, SyncKind, SyncRun, SyncStatus
 
 __all__ = [
     "ActionLog", "AdminUser", "ApiKey", "AuditEvent", "Base", "Crm", "CurrentScore", "Installation",
-    "InstallationOwned", "InstallationStatus", "ModelVersion", "NurtureRule", "RecordSnapshot", "ScoreHistory",
+    "InstallationOwned", "InstallationStatus", "ModelVersion", "NurtureRule", "OutcomeEvent", "OverrideFeedback",
+    "RecordSnapshot", "ScoreHistory",
     "StoredCredentials", "SyncCursor", "SyncKind", "SyncRun", "SyncStatus", "utcnow",
 ]

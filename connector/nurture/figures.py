@@ -1,0 +1,96 @@
+"""The feedback figures on the dashboard: conversion by tier over time, override rate by tier, AUC on
+recent outcomes and score drift (PSI), and whether they call for retraining."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sklearn.metrics import roc_auc_score
+from sqlalchemy import func, select
+
+from connector.db.models import CurrentScore, ModelVersion, OutcomeEvent, OverrideFeedback, ScoreHistory, utcnow
+from connector.db.rules import TIERS
+from connector.db.scope import InstallationScope
+from scoring.drift import ACT, level, psi
+
+RECENT = timedelta(days=90)  # outcomes that count for "AUC on recent outcomes"
+MIN_OUTCOMES = 30  # fewer, and an AUC is noise: shown as "not enough outcomes yet"
+AUC_FLOOR = 0.65  # below this on recent outcomes, the model no longer ranks well enough: retrain
+DRIFT_WINDOW = timedelta(days=7)  # scores given in the week after training vs the latest week's
+
+
+@dataclass(frozen=True)
+class Health:
+    auc: float | None
+    auc_outcomes: int
+    psi: float | None
+    psi_level: str | None  # stable / watch / act (scoring.drift)
+
+    @property
+    def retraining_reason(self) -> str | None:
+        if self.psi is not None and self.psi >= ACT:
+            return f"score drift PSI {self.psi:.2f} ≥ {ACT}"
+        if self.auc is not None and self.auc < AUC_FLOOR:
+            return f"AUC {self.auc:.2f} on {self.auc_outcomes} recent outcomes < {AUC_FLOOR}"
+        return None
+
+
+def week_of(moment: datetime) -> date:
+    day = moment.date()
+    return day - timedelta(days=day.weekday())
+
+
+def conversion_by_tier(scope: InstallationScope) -> dict[str, list[tuple[date, float, int]]]:
+    """Per tier (the tier the record had when the outcome came), per week: share converted among outcomes."""
+    counts: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0])
+    for event in scope.all(OutcomeEvent):
+        cell = counts[(event.tier, week_of(event.observed_at))]
+        cell[0] += event.outcome == "converted"
+        cell[1] += 1
+    series: dict[str, list[tuple[date, float, int]]] = {tier: [] for tier in TIERS}
+    for (tier, week), (converted, total) in sorted(counts.items(), key=lambda item: item[0][1]):
+        if tier in series:
+            series[tier].append((week, converted / total, total))
+    return series
+
+
+def override_rate_by_tier(scope: InstallationScope) -> list[tuple[str, int, int, float]]:
+    """(model tier, records overridden, records in that tier now, rate) for A to D."""
+    db, installation_id = scope.session, scope.installation_id
+    scored = dict(db.execute(select(CurrentScore.tier, func.count()).where(
+        CurrentScore.installation_id == installation_id).group_by(CurrentScore.tier)).all())
+    overridden = dict(db.execute(select(OverrideFeedback.model_tier, func.count(func.distinct(OverrideFeedback.crm_id)))
+                                 .where(OverrideFeedback.installation_id == installation_id)
+                                 .group_by(OverrideFeedback.model_tier)).all())
+    return [(tier, overridden.get(tier, 0), scored.get(tier, 0),
+             overridden.get(tier, 0) / scored[tier] if scored.get(tier) else 0.0) for tier in TIERS]
+
+
+def health(scope: InstallationScope, now: datetime | None = None) -> Health:
+    now = now or utcnow()
+    events = scope.all(OutcomeEvent, OutcomeEvent.observed_at >= now - RECENT)
+    labels = [event.outcome == "converted" for event in events]
+    auc = None
+    if len(events) >= MIN_OUTCOMES and 0 < sum(labels) < len(labels):
+        auc = float(roc_auc_score(labels, [event.score for event in events]))
+    value = _score_psi(scope, now)
+    return Health(auc=auc, auc_outcomes=len(events), psi=value, psi_level=None if value is None else level(value))
+
+
+def _score_psi(scope: InstallationScope, now: datetime) -> float | None:
+    """PSI of the champion's scores: its first week after training against the latest week."""
+    champion = scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))
+    if champion is None:
+        return None
+
+    def scores(start: datetime, end: datetime) -> list[int]:
+        return list(scope.session.scalars(select(ScoreHistory.score).where(
+            ScoreHistory.installation_id == scope.installation_id, ScoreHistory.model_version_id == champion.id,
+            ScoreHistory.scored_at >= start, ScoreHistory.scored_at < end)))
+
+    baseline = scores(champion.trained_at, champion.trained_at + DRIFT_WINDOW)
+    recent = scores(max(now - DRIFT_WINDOW, champion.trained_at + DRIFT_WINDOW), now)
+    if len(baseline) < MIN_OUTCOMES or len(recent) < MIN_OUTCOMES:
+        return None
+    return psi(baseline, recent)
