@@ -63,13 +63,21 @@ def score_now():
 
 
 def _score_with(champion: ModelVersion, properties: dict):
-    try:
-        from scoring import ScoringModel  # the scoring engine is optional until it ships
-    except ImportError:
-        return jsonify(error="Not Implemented", message="The scoring engine is not installed."), 501
     import pandas as pd
 
+    from scoring.model import ScoringModel
+
     model = ScoringModel.from_bytes(champion.artefact)
-    result = model.score(pd.DataFrame([properties])).iloc[0]
+    frame = pd.DataFrame([{name: value for name, value in properties.items() if isinstance(name, str)}])
+    try:
+        result = model.score(frame, reasons=True).iloc[0]
+    except (ValueError, TypeError) as exc:
+        # The model could not read these properties (wrong shapes, not a missing column: those are allowed).
+        abort(422, f"These properties cannot be scored: {exc}")
     return jsonify(score=int(result["score"]), probability=float(result["probability"]), tier=str(result["tier"]),
-                   reasons=list(result["reasons"]), model_version=champion.version)
+                   reasons=split_reasons(result["reasons"]), model_version=champion.version)
+
+
+def split_reasons(text: str) -> list[str]:
+    """The engine's "↑ a; ↓ b" reason text as the list the API and the score history carry."""
+    return [part.strip() for part in (text or "").split(";") if part.strip()]

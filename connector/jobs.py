@@ -9,6 +9,7 @@ from flask import current_app
 
 SYNC = "workers.sync"
 TRAIN = "workers.train"
+RESCORE = "workers.rescore"  # kwargs: installation_id, record_ids (a webhook's affected records)
 
 
 def enqueue(task_name: str, **kwargs) -> str:

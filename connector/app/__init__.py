@@ -46,13 +46,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     app.add_template_filter(_when, "when")
 
-    from connector import api, auth, dashboard
+    from connector import api, auth, cards, dashboard, install, webhooks
     from connector.cli.app import admin, db_group, keys
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(api.bp)
-    csrf.exempt(api.bp)  # API clients authenticate with a Bearer key, not a session cookie
+    app.register_blueprint(install.bp)
+    app.register_blueprint(webhooks.bp)
+    app.register_blueprint(cards.bp)
+    # Machine clients prove themselves otherwise: a Bearer key (API), the CRM's signature (webhooks, cards).
+    for blueprint in (api.bp, webhooks.bp, cards.bp):
+        csrf.exempt(blueprint)
     for command in (db_group, admin, keys):
         app.cli.add_command(command)
     return app

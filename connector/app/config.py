@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Flask
 
 from connector.crm.base import CrmEndpoints
+from connector.crm.salesforce.oauth import salesforce_endpoints
 
 DEFAULTS = {
     "SECRET_KEY": None,  # generated into the instance folder when unset (embedded mode only)
@@ -16,15 +17,32 @@ DEFAULTS = {
     "AUTO_MIGRATE": True,  # `leadscore serve` upgrades the database before serving
     "CELERY_BROKER_URL": "memory://",  # in-process; production points this at Redis or RabbitMQ
     "CELERY_RESULT_BACKEND": None,
+    "CELERY_VISIBILITY_TIMEOUT": 3600,  # seconds before Redis redelivers a task whose worker died
+    # Redis for the per-installation sync lock, the shared CRM rate limiter and rescore debouncing.
+    # Default: the broker when it is Redis; with neither (embedded mode) all three stay in process.
+    "REDIS_URL": None,
+    "SYNC_LOCK_SECONDS": 120,  # a sync's lock expires this long after its last sign of life
+    "RESCORE_DEBOUNCE_SECONDS": 0.5,  # webhook bursts for one record within this window become one rescore
+    "RATE_LIMIT_SPEED": 1.0,  # >1 when the CRM is a sandbox on a faster clock (connector/sandbox/clock.py)
+    "NIGHTLY_TRAINING_HOUR": 2,  # UTC
     "HUBSPOT_API_BASE": "https://api.hubapi.com",
     "HUBSPOT_AUTHORIZE_URL": "https://app.hubspot.com/oauth/authorize",
     "HUBSPOT_TOKEN_URL": "https://api.hubapi.com/oauth/v1/token",
     "HUBSPOT_CLIENT_ID": "",
-    "HUBSPOT_CLIENT_SECRET": "",
+    "HUBSPOT_CLIENT_SECRET": "",  # also the key HubSpot signs webhooks and CRM card requests with
+    # Contacts read/write, the score properties, owners for tasks, workflows for enrollment.
+    "HUBSPOT_SCOPES": "oauth crm.objects.contacts.read crm.objects.contacts.write crm.schemas.contacts.read "
+                      "crm.schemas.contacts.write crm.objects.owners.read automation",
     # https://test.salesforce.com for sandbox orgs; API calls then go to each org's instance_url.
     "SALESFORCE_LOGIN_URL": "https://login.salesforce.com",
+    "SALESFORCE_SANDBOX_LOGIN_URL": "https://test.salesforce.com",  # offered when the admin installs a sandbox org
     "SALESFORCE_CLIENT_ID": "",
     "SALESFORCE_CLIENT_SECRET": "",
+    # Where CRMs reach this app (e.g. https://leadscore.example.com) when a proxy changes the host or scheme:
+    # OAuth redirect URIs and webhook signatures (computed over the full URL) must use the public one.
+    "PUBLIC_URL": None,
+    "WEBHOOK_MAX_BYTES": 256 * 1024,  # a HubSpot batch of 100 events is ~30 kB; Outbound Messages hold <= 100
+    "CARD_TOKEN_MAX_AGE": 15 * 60,  # seconds a signed Salesforce card token stays valid
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms and API bodies are small; refuse anything bigger with a 413
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -32,15 +50,15 @@ DEFAULTS = {
 }
 
 
-def crm_endpoints(app: Flask, crm: str) -> CrmEndpoints:
+def crm_endpoints(app: Flask, crm: str, login_url: str | None = None, instance_url: str | None = None) -> CrmEndpoints:
+    """Salesforce: `login_url` picks a login host other than the production default (a sandbox org's), and
+    `instance_url` (from the org's token answer) is where its API calls go."""
     config = app.config
     if crm == "hubspot":
         return CrmEndpoints(api_base=config["HUBSPOT_API_BASE"], authorize_url=config["HUBSPOT_AUTHORIZE_URL"],
                             token_url=config["HUBSPOT_TOKEN_URL"])
     if crm == "salesforce":
-        login = config["SALESFORCE_LOGIN_URL"].rstrip("/")
-        return CrmEndpoints(api_base=login, authorize_url=f"{login}/services/oauth2/authorize",
-                            token_url=f"{login}/services/oauth2/token", revoke_url=f"{login}/services/oauth2/revoke")
+        return salesforce_endpoints(login_url or config["SALESFORCE_LOGIN_URL"], instance_url)
     raise ValueError(f"unknown CRM {crm!r}")
 
 

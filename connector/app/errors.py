@@ -1,4 +1,4 @@
-"""Error pages: a message for every 4xx, a plain 500 that shows no internals; JSON under /api/."""
+"""Error pages: a message for every 4xx, a plain 500 that shows no internals; JSON for machine clients."""
 from __future__ import annotations
 
 import logging
@@ -10,8 +10,11 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 log = logging.getLogger(__name__)
 
 
+JSON_PREFIXES = ("/api/", "/webhooks/", "/cards/")  # machine clients: answer them in JSON
+
+
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith(JSON_PREFIXES)
 
 
 def _render(code: int, title: str, message: str):
@@ -21,7 +24,8 @@ def _render(code: int, title: str, message: str):
 
 
 def handle_http_error(error: HTTPException):
-    if error.code is not None and error.code >= 500:
+    # A 500 hides its cause; a deliberate 502/503 (a CRM unreachable, an app not configured) explains itself.
+    if error.code is None or error.code == 500:
         return handle_unexpected(error)
     return _render(error.code or 400, error.name, error.description or error.name)
 

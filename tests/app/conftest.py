@@ -39,13 +39,20 @@ def database_url(tmp_path) -> str:
 
 
 @pytest.fixture
-def app(tmp_path, database_url):
+def app_config() -> dict:
+    """Extra configuration for the `app` fixture; a test module overrides it (e.g. to point at the sandboxes)."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, database_url, app_config):
     app = create_app({
         "TESTING": True,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "SECRET_KEY": "test-secret",
         "ENCRYPTION_KEYS": [Fernet.generate_key().decode()],
         "DATABASE_URL": database_url,
+        **app_config,
     })
     migrate.upgrade(app.config["DATABASE_URL"])
     with app.app_context():
@@ -106,3 +113,16 @@ def admin(client) -> AdminActions:
     actions = AdminActions(client)
     actions.login()
     return actions
+
+
+@pytest.fixture
+def sent_tasks(monkeypatch) -> list[tuple[str, dict]]:
+    """Tasks the app sends, as (name, kwargs), caught at `connector.jobs.enqueue` (no worker runs here)."""
+    sent: list[tuple[str, dict]] = []
+
+    def enqueue(task_name: str, **kwargs) -> str:
+        sent.append((task_name, kwargs))
+        return f"task-{len(sent)}"
+
+    monkeypatch.setattr("connector.jobs.enqueue", enqueue)
+    return sent

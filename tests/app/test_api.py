@@ -83,15 +83,23 @@ def test_scoring_needs_properties(app, client, installation_id):
     assert response.status_code == 400 and "properties" in response.json["message"]
 
 
-def test_scoring_with_a_champion_but_no_engine_says_so(app, client, installation_id):
-    if hasattr(pytest.importorskip("scoring"), "ScoringModel"):
-        pytest.skip("the scoring engine is installed; scoring through it is an end-to-end test")
+def test_scoring_goes_through_the_champion_model_with_reasons(app, client, installation_id):
+    from scoring.training import TrainingOptions, train
+    from tests.scoring.datasets import b2b_leads
+
+    frame, facts = b2b_leads(n=400)
+    model = train(frame, TrainingOptions(target=facts["target"], id_column=facts["id"], learner="logistic")).model
     with app.app_context():
-        InstallationScope.load(get_session(), installation_id).add(
-            ModelVersion(version=1, learner="lightgbm", artefact=b"m", fingerprint="f", is_champion=True))
+        InstallationScope.load(get_session(), installation_id).add(ModelVersion(
+            version=3, learner="logistic", artefact=model.to_bytes(), fingerprint="f", is_champion=True))
         get_session().commit()
-    response = client.post("/api/v1/score", json={"properties": {}}, headers=bearer(give_key(app, installation_id)))
-    assert response.status_code == 501 and "scoring engine" in response.json["message"]
+    properties = {"Job Title": "VP Engineer", "Pricing page visits": 6, "Industry": "Software", "Newsletter": "Yes"}
+    response = client.post("/api/v1/score", json={"properties": properties},
+                           headers=bearer(give_key(app, installation_id)))
+    assert response.status_code == 200, response.json
+    assert 0 <= response.json["score"] <= 100 and response.json["tier"] in "ABCD"
+    assert response.json["model_version"] == 3
+    assert isinstance(response.json["reasons"], list) and all(isinstance(r, str) for r in response.json["reasons"])
 
 
 def test_api_needs_no_csrf_token_but_unknown_paths_answer_json(app, client, installation_id):

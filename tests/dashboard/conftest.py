@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from connector.sandbox.server import SandboxServer
-from tests.app.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, app, database_url  # noqa: F401  (fixtures)
+from tests.app.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, app, app_config, database_url  # noqa: F401  (fixtures)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -1,0 +1,66 @@
+"""`POST /webhooks/hubspot`: a signed batch of contact events becomes one rescore request per installation.
+
+HubSpot retries on 5xx, 429 and timeouts (up to 10 times) but never on other 4xx, so anything we cannot use
+is answered with a 4xx and a message; a redelivered batch just queues the same idempotent rescore again.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from flask import abort, current_app, jsonify, request
+from sqlalchemy import select
+
+from connector import jobs
+from connector.app.public_url import public_request_url
+from connector.db import get_session
+from connector.db.models import Crm, Installation, InstallationStatus
+
+from . import bp
+from .signatures import SignatureInvalid, verify_v3
+
+log = logging.getLogger(__name__)
+
+
+@bp.post("/hubspot")
+def hubspot():
+    body = request.get_data(cache=False)
+    try:
+        verify_v3(current_app.config["HUBSPOT_CLIENT_SECRET"], request.method, public_request_url(), body,
+                  request.headers.get("X-HubSpot-Signature-v3"), request.headers.get("X-HubSpot-Request-Timestamp"))
+    except SignatureInvalid as exc:
+        abort(401, f"Signature check failed: {exc}.")
+    by_portal = _contacts_by_portal(body)
+    installations = get_session().scalars(select(Installation).where(
+        Installation.crm == Crm.HUBSPOT, Installation.account_id.in_(list(by_portal)))).all()
+    if by_portal and not installations:
+        abort(404, f"No installation for HubSpot portal {', '.join(sorted(by_portal))}.")
+    queued = {}
+    for installation in installations:
+        if installation.status is not InstallationStatus.ACTIVE:
+            continue  # paused or waiting for a reconnect: the next sync after it catches up
+        record_ids = sorted(by_portal[installation.account_id], key=int)
+        jobs.enqueue(jobs.RESCORE, installation_id=installation.id, record_ids=record_ids)
+        queued[installation.account_id] = len(record_ids)
+    unknown = set(by_portal) - {i.account_id for i in installations}
+    if unknown:
+        log.warning("webhook events for unknown HubSpot portals %s ignored", sorted(unknown))
+    return jsonify(queued=queued)
+
+
+def _contacts_by_portal(body: bytes) -> dict[str, set[str]]:
+    """{portal id: contact ids} from a batch; a malformed event is skipped, a malformed batch is a 400."""
+    try:
+        events = current_app.json.loads(body)
+    except ValueError:
+        abort(400, "The body is not JSON.")
+    if not isinstance(events, list):
+        abort(400, "Expected a JSON array of events.")
+    by_portal: dict[str, set[str]] = defaultdict(set)
+    for event in events:
+        if not isinstance(event, dict) or not str(event.get("subscriptionType", "")).startswith("contact."):
+            continue
+        portal, contact = event.get("portalId"), event.get("objectId")
+        if isinstance(portal, int) and isinstance(contact, (int, str)) and str(contact).isdigit():
+            by_portal[str(portal)].add(str(contact))
+    return by_portal
