@@ -14,8 +14,8 @@ import time
 from connector.crm.base import FieldWrite
 from connector.crm.salesforce import salesforce_score_fields
 from connector.sandbox.salesforce import SalesforceSandbox
+from connector.sandbox.salesforce.adapter import adapter_client
 from connector.sandbox.server import SandboxServer
-from tests.fixtures.salesforce_client import connect
 
 
 def main() -> None:
@@ -27,7 +27,7 @@ def main() -> None:
     org = sandbox.add_org(leads=args.leads, contacts=0, seed=42)
     with SandboxServer(sandbox.wsgi_app) as server:
         sandbox.base_url = server.base_url  # the instance_url its tokens name
-        client = connect(sandbox, org.id, server.base_url)
+        client = adapter_client(sandbox, org.id, server.base_url)
         names = salesforce_score_fields()
         client.provision_fields(names)
         before = sum(client.api_calls.values())

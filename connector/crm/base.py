@@ -165,5 +165,10 @@ class CrmClient(abc.ABC):
         """Create a task for the record's owner (the record's own owner when `owner_id` is None); returns its id."""
 
     @abc.abstractmethod
+    def find_task(self, crm_id: str, object_type: str, marker: str) -> str | None:
+        """The id of a task on the record whose body contains `marker`, else None. Neither CRM takes an
+        idempotency key on task creation, so an action that may have been sent before a crash looks first."""
+
+    @abc.abstractmethod
     def enroll(self, crm_id: str, object_type: str, target_id: str) -> None:
         """Enroll the record in a workflow (HubSpot) or campaign (Salesforce); enrolling twice is harmless."""

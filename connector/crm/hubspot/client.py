@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import requests
 from hubspot import HubSpot
+from hubspot.crm.associations.v4 import BatchInputPublicFetchAssociationsBatchRequest
 from hubspot.crm.contacts import (BatchInputSimplePublicObjectBatchInput, BatchReadInputSimplePublicObjectId,
                                   PublicObjectSearchRequest, SimplePublicObjectBatchInput)
 from hubspot.crm.objects.tasks import SimplePublicObjectInputForCreate
@@ -24,6 +25,7 @@ from ..base import (CrmClient, CrmEndpoints, CrmRecord, Credentials, FieldWrite,
                     ProvisionResult, RecordBatch, RecordRejectedInfo, RequestGate, ScoreFieldNames, TokenSaver,
                     WriteResult)
 from ..errors import AuthExpired, CrmRequestInvalid, CrmUnavailable, RecordRejected
+from ..pacing import Pacer
 from ..retry import RetryPolicy, call_with_retries
 from . import oauth
 from .errors import SDK_ERRORS, TRANSPORT_ERRORS, RequestRefused, from_sdk, from_status
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 100  # batch read/update inputs per call
 REQUEST_TIMEOUT = (5.0, 60.0)  # (connect, read) seconds
 RECORD_LEVEL_STATUSES = (400, 404, 422)  # a batch refusal that may be about one of its records
+SEARCH_PER_SECOND = 5  # HubSpot's search limit per account (the older changelog said 4 per token)
 TASK_TO_CONTACT = 204  # HUBSPOT_DEFINED association type "task to contact"
 
 
@@ -45,9 +48,11 @@ class HubSpotClient(CrmClient):
                  on_token_refresh: TokenSaver | None = None, gate: RequestGate | None = None,
                  retry: RetryPolicy = RetryPolicy(), sleep: Callable[[float], None] = time.sleep,
                  now: Callable[[], datetime] | None = None, refresh_margin: timedelta = timedelta(minutes=5),
-                 search_lag: timedelta = timedelta(seconds=10), search_overlap: timedelta = timedelta(0)):
+                 search_lag: timedelta = timedelta(seconds=10), search_overlap: timedelta = timedelta(0),
+                 search_per_second: int | None = SEARCH_PER_SECOND):
         """`now` is the clock token expiry and pull windows are measured on (a sandbox passes its own);
-        `search_lag` keeps pull windows clear of changes the search index may not show yet."""
+        `search_lag` keeps pull windows clear of changes the search index may not show yet;
+        `search_per_second` paces searches below HubSpot's own limit (None: rely on its 429s)."""
         super().__init__()
         self.endpoints = endpoints
         self._credentials = credentials
@@ -61,6 +66,7 @@ class HubSpotClient(CrmClient):
         self._refresh_margin = refresh_margin
         self._lag_ms = int(search_lag.total_seconds() * 1000)
         self._overlap_ms = int(search_overlap.total_seconds() * 1000)
+        self.search_pacer = Pacer(search_per_second) if search_per_second else None
         self._pull_properties: list[str] | None = None
         # Retry(0): the SDK's default urllib3 retries sleep on any Retry-After uncapped and skip POSTs.
         sdk = HubSpot(access_token=credentials.access_token, host=endpoints.api_base, retry=Retry(0))
@@ -71,6 +77,7 @@ class HubSpotClient(CrmClient):
         self._properties = sdk.crm.properties.core_api
         self._groups = sdk.crm.properties.groups_api
         self._tasks = sdk.crm.objects.tasks.basic_api
+        self._associations = sdk.crm.associations.v4.batch_api
         # The legacy workflow enrollment endpoint has no method in hubspot-api-client 12: plain requests.
         self._http = requests.Session()
 
@@ -164,6 +171,21 @@ class HubSpotClient(CrmClient):
             "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": TASK_TO_CONTACT}]}])
         created = self._request("action", lambda: self._tasks.create(task, _request_timeout=REQUEST_TIMEOUT))
         return str(created.id)
+
+    def find_task(self, crm_id: str, object_type: str, marker: str) -> str | None:
+        _check_object_type(object_type)
+        if not _valid_id(str(crm_id)):
+            raise RecordRejected(str(crm_id), "not a HubSpot contact id", "INVALID_INPUT")
+        request = BatchInputPublicFetchAssociationsBatchRequest(inputs=[{"id": str(crm_id)}])
+        links = self._request("read", lambda: self._associations.get_page(
+            "contacts", "tasks", request, _request_timeout=REQUEST_TIMEOUT))
+        task_ids = [str(to.to_object_id) for result in links.results or [] for to in result.to or []]
+        for task_id in reversed(task_ids):  # the newest association first: a retried action is recent
+            task = self._request("read", lambda: self._tasks.get_by_id(
+                task_id, properties=["hs_task_body"], archived=False, _request_timeout=REQUEST_TIMEOUT))
+            if marker in ((task.properties or {}).get("hs_task_body") or ""):
+                return task_id
+        return None
 
     def enroll(self, crm_id: str, object_type: str, target_id: str) -> None:
         """Legacy (v2) workflow enrollment, which names the contact by email, not id."""
@@ -277,6 +299,10 @@ class HubSpotClient(CrmClient):
         self._gate.acquire(self._credentials.account_id, kind)
         self.api_calls[kind] += 1
         try:
+            if kind == "search" and self.search_pacer is not None:
+                # Search has its own per-second limit outside the 110 / 10 s window, signalled only by 429s.
+                with self.search_pacer.slot():
+                    return send()
             return send()
         except SDK_ERRORS + TRANSPORT_ERRORS as exc:
             raise from_sdk(exc) from None
@@ -290,7 +316,8 @@ class HubSpotClient(CrmClient):
 
         fresh = call_with_retries(send, self._retry, self._sleep)  # AuthRevoked is not retried: it is final
         self._credentials = fresh
-        for api in (self._search, self._batch, self._contacts, self._properties, self._groups, self._tasks):
+        for api in (self._search, self._batch, self._contacts, self._properties, self._groups, self._tasks,
+                    self._associations):
             api.api_client.configuration.access_token = fresh.access_token
         if self._on_token_refresh is not None:
             self._on_token_refresh(fresh)

@@ -188,6 +188,16 @@ class SalesforceClient(CrmClient):
                                                                  timeout=REQUEST_TIMEOUT))
         return str(created["id"])
 
+    def find_task(self, crm_id: str, object_type: str, marker: str) -> str | None:
+        # Description is a long text area, which SOQL cannot filter on: read the record's tasks and look.
+        _, who_id = self._live_target(crm_id, object_type)
+        soql = f"SELECT Id, Description FROM Task WHERE WhoId = '{who_id}' ORDER BY CreatedDate DESC"
+        for rows in self._query_batches(soql):
+            for row in rows:
+                if marker in (row.get("Description") or ""):
+                    return str(row["Id"])
+        return None
+
     def enroll(self, crm_id: str, object_type: str, target_id: str) -> None:
         """Add the record to a campaign; already a member counts as enrolled."""
         object_name, member_id = self._live_target(crm_id, object_type)

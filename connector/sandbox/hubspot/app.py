@@ -11,7 +11,7 @@ from flask import Flask
 
 from ..clock import Clock
 from ..faults import Faults
-from ..limits import RollingWindow
+from ..limits import DailyAllowance, RollingWindow
 from . import contacts, engagements, inspect, oauth, properties, search
 from .http import error
 from .seed import owners, seed_csv, seed_people, standard_schema
@@ -31,16 +31,19 @@ class App:
 class HubSpotSandbox:
     def __init__(self, clock: Clock | None = None, token_lifetime: int = 1800, apps: dict[str, str] | None = None,
                  request_limit: int = 110, window_seconds: float = 10, search_per_second: int = 5,
-                 webhook_backoff: float = 1.0):
+                 daily_limit: int = 250_000, webhook_backoff: float = 1.0):
+        """Limits are HubSpot's for OAuth apps (110 per 10 s, search 5 per second, no daily cap); requests
+        made with a private app token also count against `daily_limit` (250,000 on Free and Starter)."""
         self.clock = clock or Clock()
         self.token_lifetime = token_lifetime
         self.apps = dict(apps or {})
         first = next(iter(self.apps.items()), ("sandbox-client-id", "sandbox-client-secret"))
         self.app = App(*first)
         self.request_limit, self.window_seconds = request_limit, window_seconds
-        self._default_limits = (request_limit, search_per_second)
+        self._default_limits = (request_limit, search_per_second, daily_limit)
         self.request_window = RollingWindow(request_limit, window_seconds, self.clock)
         self.search_window = RollingWindow(search_per_second, 1.0, self.clock)
+        self.daily_allowance = DailyAllowance(daily_limit, self.clock)
         self.faults = Faults()
         self.tokens = oauth.TokenStore()
         self.webhooks = WebhookDispatcher(self.clock, backoff=webhook_backoff)
@@ -117,6 +120,14 @@ class HubSpotSandbox:
             tokens = self.tokens.issue(int(portal_id), self.app.client_id, self.token_lifetime, self.clock.time())
         return {k: tokens[k] for k in ("access_token", "refresh_token", "expires_in")}
 
+    def add_private_app_token(self, portal_id: int, token: str) -> str:
+        """A private app's static access token for a portal: no OAuth dance, no expiry, a daily limit."""
+        if not token:
+            raise ValueError("a private app token cannot be empty")
+        with self.lock:
+            self.tokens.add_private_app_token(token, self._portals[int(portal_id)].id)
+        return token
+
     def expire_all_tokens(self) -> None:
         with self.lock:
             self.tokens.expire_all()
@@ -126,13 +137,13 @@ class HubSpotSandbox:
             self.tokens.refresh.pop(refresh_token, None)
 
     def authenticate(self, authorization: str):
-        """(portal, None) for a live bearer token, else (None, the 401 HubSpot answers)."""
+        """(grant, None) for a live bearer token, else (None, the 401 HubSpot answers)."""
         grant = self.tokens.access.get(authorization[7:]) if authorization.startswith("Bearer ") else None
         if grant is None:
             return None, error(401, "INVALID_AUTHENTICATION", "Authentication credentials not found.")
         if grant.expires_at <= self.clock.time():
             return None, error(401, "EXPIRED_AUTHENTICATION", "The OAuth token used to make this call expired.")
-        return self._portals[grant.portal_id], None
+        return grant, None
 
     # -- webhooks, counting, reset -------------------------------------------------------------------
 
@@ -144,17 +155,21 @@ class HubSpotSandbox:
             self.webhooks.subscribe(target_url, str(app_id), app_secret, "contact.propertyChange", name)
 
     def count(self, portal_id: int, kind: str) -> None:
+        """One API call of `kind`; answers refused by a limit (429) are counted again under "rate_limited"."""
         self._calls[int(portal_id)][kind] += 1
 
     def calls(self, portal_id: int) -> Counter:
         return self._calls[int(portal_id)]
 
-    def set_limits(self, request_limit: int | None = None, search_per_second: int | None = None) -> None:
+    def set_limits(self, request_limit: int | None = None, search_per_second: int | None = None,
+                   daily_limit: int | None = None) -> None:
         """Change the limits of a running sandbox (e.g. a test that searches faster than 5 a second)."""
         if request_limit is not None:
             self.request_limit = self.request_window.limit = request_limit
         if search_per_second is not None:
             self.search_window.limit = search_per_second
+        if daily_limit is not None:
+            self.daily_allowance.limit = daily_limit
 
     def reset(self) -> None:
         """Between tests: faults off, limits back to their defaults, counters cleared (portals and data stay)."""
@@ -162,6 +177,7 @@ class HubSpotSandbox:
         self.set_limits(*self._default_limits)
         self.request_window.reset()
         self.search_window.reset()
+        self.daily_allowance.reset()
         self._calls.clear()
         self.webhooks.subscriptions.clear()
         self.webhooks.deliveries.clear()

@@ -6,6 +6,7 @@ Tokens are opaque random strings; none is ever logged.
 """
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass
 from html import escape
@@ -26,6 +27,7 @@ class Grant:
     scopes: str
     expires_at: float = 0.0  # access tokens only
     redirect_uri: str = ""  # authorization codes only
+    private_app: bool = False  # a private app's static token: never expires, metered by the day
 
 
 class TokenStore:
@@ -45,9 +47,13 @@ class TokenStore:
             self.refresh[refresh_token] = Grant(portal_id, client_id, scopes)
         return {"access_token": access, "refresh_token": refresh_token, "expires_in": lifetime, "token_type": "bearer"}
 
+    def add_private_app_token(self, token: str, portal_id: int) -> None:
+        self.access[token] = Grant(portal_id, "private-app", DEFAULT_SCOPES, expires_at=math.inf, private_app=True)
+
     def expire_all(self) -> None:
         for grant in self.access.values():
-            grant.expires_at = 0.0
+            if not grant.private_app:  # static tokens have no expiry to reach
+                grant.expires_at = 0.0
 
 
 @blueprint.get("/oauth/authorize")
@@ -134,6 +140,8 @@ def _oauth_error(status: int, code: str, hubspot_status: str, description: str):
 def access_token_info(token_value):
     sb = sandbox()
     grant = sb.tokens.access.get(token_value)
+    if grant is not None and grant.private_app:  # token info describes OAuth tokens only
+        grant = None
     remaining = (grant.expires_at - sb.clock.time()) if grant else 0
     if grant is None or remaining <= 0:
         return json_response(404, {"status": "error", "message": "The access token is expired or does not exist.",
@@ -165,6 +173,8 @@ def introspect():
     sb = sandbox()
     value = request.form.get("token", "")
     access, refresh = sb.tokens.access.get(value), sb.tokens.refresh.get(value)
+    if access is not None and access.private_app:  # introspection describes OAuth tokens only
+        access = None
     grant = access or refresh
     if grant is None or (access is not None and access.expires_at <= sb.clock.time()):
         return json_response(200, {"active": False})

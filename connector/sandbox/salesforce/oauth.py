@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -103,6 +104,11 @@ class Tokens:
         with self._lock:
             self._sessions[access] = Session(org_id, user_id, self.clock.time() + self.session_lifetime, refresh)
         return access
+
+    def add_fixed_session(self, access: str, org_id: str, user_id: str) -> None:
+        """A session id that lives until the sandbox stops (or every session is expired by the fault switch)."""
+        with self._lock:
+            self._sessions[access] = Session(org_id, user_id, math.inf)
 
     def refresh(self, refresh_token: str, client_id: str) -> tuple[Grant, str]:
         with self._lock:

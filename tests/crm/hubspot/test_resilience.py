@@ -3,11 +3,11 @@ from collections import Counter
 
 import pytest
 
-from connector.crm.base import FieldWrite
-from connector.crm.errors import AuthRevoked
-from connector.crm.hubspot import hubspot_score_fields
+from connector.crm.base import Credentials, FieldWrite
+from connector.crm.errors import AuthRevoked, RateLimited
+from connector.crm.hubspot import HubSpotClient, hubspot_endpoints, hubspot_score_fields
 
-from tests.fixtures.hubspot_client import connect
+from tests.fixtures.hubspot_client import TEST_RETRY, connect, seeded_sandbox
 
 NAMES = hubspot_score_fields()
 
@@ -66,6 +66,21 @@ def test_a_revoked_refresh_token_surfaces_as_auth_revoked(hubspot_sandbox, hubsp
     with pytest.raises(AuthRevoked) as caught:
         client.schema()
     assert client.credentials.refresh_token not in str(caught.value)
+
+
+def test_a_used_up_daily_limit_is_raised_at_once_with_its_policy_not_waited_out():
+    with seeded_sandbox(contacts=5, daily_limit=2) as (sandbox, portal_id, base_url):
+        token = sandbox.add_private_app_token(portal_id, "pat-test-adapter")
+        client = HubSpotClient(hubspot_endpoints(base_url, base_url), Credentials(token, None, None, str(portal_id)),
+                               "unused", "unused", retry=TEST_RETRY, now=sandbox.clock.now)
+        client.schema()
+        client.schema()
+        with pytest.raises(RateLimited) as caught:
+            client.schema()
+        # Retry-After runs to midnight, far past what is worth sleeping in process: the worker reschedules.
+        assert caught.value.policy == "DAILY" and caught.value.retry_after > TEST_RETRY.max_wait
+        assert client.api_calls["schema"] == 3 and sandbox.calls(portal_id)["rate_limited"] == 1
+        client.close()
 
 
 class RecordingGate:

@@ -13,8 +13,9 @@ BULK = 700
 def big_org():
     with seeded_sandbox(leads=BIG, contacts=0, seed=7) as (sandbox, org_id, base_url):
         client = connect(sandbox, org_id, base_url)
-        ids, cursor = pull_ids(client, None, "Lead")
-        yield sandbox, org_id, base_url, ids, cursor, client
+        batches = list(client.pull_changed(None))
+        ids = [r.crm_id for b in batches for r in b.records if r.object_type == "Lead"]
+        yield sandbox, org_id, base_url, ids, batches[-1].cursor, batches
 
 
 def stamps(sandbox, org_id, ids):
@@ -22,12 +23,16 @@ def stamps(sandbox, org_id, ids):
 
 
 def test_a_full_pull_reads_every_lead_once_in_2000_record_pages(big_org):
-    sandbox, org_id, _, ids, cursor, client = big_org
+    sandbox, org_id, _, ids, cursor, batches = big_org
     assert len(ids) == len(set(ids)) == BIG
-    # 6 full Lead pages and 1 empty one to learn the end; then the Contacts converted leads became, the same way.
+    # One batch per query answer: Leads first, in full 2,000-record pages and one empty page that tells the
+    # pull it is done; then the Contacts the converted leads became, the same way. (Counted on the batches,
+    # not on requests sent: a retried request would be a second request for the same page.)
+    sizes = [(b.records[0].object_type if b.records else None, len(b.records)) for b in batches]
+    assert sizes[:7] == [("Lead", 2000)] * 6 + [(None, 0)]
     contacts = len(sandbox.records(org_id, "Contact"))
-    assert client.api_calls["read"] == 7 + contacts // 2000 + 1
-    assert cursor["Lead"] is not None
+    assert [n for _, n in sizes[7:]] == [2000] * (contacts // 2000) + [contacts % 2000]
+    assert cursor["Lead"] is not None and cursor["Contact"] is not None
 
 
 def test_a_bulk_edit_between_pulls_is_read_once_across_page_boundaries(big_org):
@@ -38,10 +43,11 @@ def test_a_bulk_edit_between_pulls_is_read_once_across_page_boundaries(big_org):
     assert len(stamps(sandbox, org_id, edited)) == 1  # all 700 share one SystemModstamp
     sandbox.clock.advance(1)
     small_pages = connect(sandbox, org_id, base_url, page_size=200)  # 700 equal stamps across 4 pages
-    again, later = pull_ids(small_pages, cursor)
+    batches = list(small_pages.pull_changed(cursor))
+    again = [r.crm_id for b in batches for r in b.records]
     assert len(again) == len(set(again)) == BULK and set(again) == set(edited)
-    assert small_pages.api_calls["read"] == 4 + 1  # 4 Lead pages + one (empty) Contact page
-    nothing, _ = pull_ids(small_pages, later)
+    assert [len(b.records) for b in batches] == [200, 200, 200, 100, 0]  # 4 Lead pages, one empty Contact page
+    nothing, _ = pull_ids(small_pages, batches[-1].cursor)
     assert nothing == []
 
 

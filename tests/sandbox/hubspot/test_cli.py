@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from hubspot import HubSpot
+from hubspot.crm.contacts import PublicObjectSearchRequest
 from urllib3.util.retry import Retry
 
 CSV = "/work/shared/data/leads_x_education.csv"
@@ -17,11 +18,13 @@ def start(*options: str) -> tuple[subprocess.Popen, dict[str, str]]:
     process = subprocess.Popen([LEADSCORE, "sandbox", "hubspot", "--port", "0", *options],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     printed = {}
-    for _ in range(5):
+    for _ in range(6):
         line = process.stdout.readline()
-        match = re.match(r"(HubSpot sandbox at|portal id:|access token:|refresh token:|client id:) (\S+)", line)
+        match = re.match(r"(HubSpot sandbox at|portal id:|access token:|refresh token:|client id:|private app token:) "
+                         r"(\S+)(?: \((.*)\))?", line)
         assert match, f"unexpected output {line!r}; stderr: {process.stderr.read() if process.poll() else ''}"
         printed[match.group(1)] = match.group(2)
+        printed[match.group(1) + " note"] = match.group(3)
     return process, printed
 
 
@@ -34,6 +37,20 @@ def test_cli_serves_a_csv_seeded_portal_with_custom_properties():
         page = client.crm.contacts.basic_api.get_page(limit=5, properties=["converted", "lead_origin"])
         assert page.results[0].properties["converted"] in ("true", "false")
         assert printed["client id:"] == "app-1"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_cli_serves_n_generated_contacts_with_the_token_lifetime_asked_for():
+    process, printed = start("--contacts", "50", "--token-lifetime", "120", "--daily-limit", "1000")
+    try:
+        assert printed["access token: note"] == "expires in 120 s"
+        assert printed["private app token:"] == "pat-local-sandbox"
+        assert printed["private app token: note"] == "no expiry, 1000 requests a day"
+        for token in (printed["access token:"], printed["private app token:"]):
+            client = HubSpot(access_token=token, host=printed["HubSpot sandbox at"], retry=Retry(0))
+            assert client.crm.contacts.search_api.do_search(PublicObjectSearchRequest(limit=1)).total == 50
     finally:
         process.terminate()
         process.wait(timeout=10)

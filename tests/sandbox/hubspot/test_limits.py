@@ -7,6 +7,8 @@ import pytest
 import requests
 from hubspot.crm.contacts import ApiException, PublicObjectSearchRequest
 
+from tests.fixtures.hubspot_client import seeded_sandbox
+
 
 def test_reads_carry_rate_limit_headers_and_the_111th_gets_a_429(hubspot_sandbox, portal, hubspot):
     hubspot_sandbox.set_limits(request_limit=5)
@@ -56,7 +58,7 @@ def test_switches_and_inspection_over_http(hubspot_sandbox, portal, hubspot):
     assert requests.post(f"{base}/faults", json={"bogus": 1}).status_code == 400
     with pytest.raises(ApiException):
         hubspot.crm.contacts.basic_api.get_page(limit=1)
-    assert requests.get(f"{base}/portals/{portal.id}/calls").json() == {"read": 1}
+    assert requests.get(f"{base}/portals/{portal.id}/calls").json() == {"read": 1, "rate_limited": 1}
     contact_id = portal.ids[0]
     stored = requests.get(f"{base}/portals/{portal.id}/contacts/{contact_id}").json()
     assert stored["hs_object_id"] == str(contact_id)
@@ -65,3 +67,25 @@ def test_switches_and_inspection_over_http(hubspot_sandbox, portal, hubspot):
     expired = requests.get(f"{hubspot_sandbox.base_url}/crm/v3/objects/contacts",
                            headers={"Authorization": f"Bearer {token}"})
     assert expired.status_code == 401
+
+
+def test_a_private_app_token_is_metered_by_the_day_and_oauth_tokens_are_not():
+    with seeded_sandbox(contacts=5, daily_limit=3) as (sandbox, portal_id, base_url):  # its clock jumps a day
+        token = sandbox.add_private_app_token(portal_id, "pat-test-daily")
+        url = f"{base_url}/crm/v3/objects/contacts"
+
+        def get(bearer):
+            return requests.get(url, headers={"Authorization": f"Bearer {bearer}"})
+
+        answers = [get(token) for _ in range(4)]
+        assert [a.status_code for a in answers] == [200, 200, 200, 429]
+        assert [a.headers["X-HubSpot-RateLimit-Daily-Remaining"] for a in answers] == ["2", "1", "0", "0"]
+        assert answers[0].headers["X-HubSpot-RateLimit-Daily"] == "3"
+        assert answers[3].json()["policyName"] == "DAILY" and int(answers[3].headers["Retry-After"]) >= 1
+        # OAuth calls have no daily limit and no daily headers, as HubSpot documents.
+        oauth = get(sandbox.issue_tokens(portal_id)["access_token"])
+        assert oauth.status_code == 200 and "X-HubSpot-RateLimit-Daily" not in oauth.headers
+        sandbox.clock.advance(86_400)  # midnight has passed
+        assert get(token).status_code == 200
+        sandbox.expire_all_tokens()  # a private app's token has no expiry to reach
+        assert get(token).status_code == 200

@@ -1,8 +1,7 @@
 """The install flow as a browser or HTTP client walks it, and token refresh through the SDK."""
 from __future__ import annotations
 
-import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -13,23 +12,16 @@ from urllib3.util.retry import Retry
 
 from connector.sandbox.hubspot import HubSpotSandbox
 from connector.sandbox.server import SandboxServer
+from tests.crm.consent import consent
 
 REDIRECT = "http://127.0.0.1:9/oauth/callback"
 
 
 def approve(base_url: str, client_id: str, state: str, portal_choice: str | None = None) -> dict:
     """Open the authorize page, submit its form as shown (optionally choosing a portal), read the redirect."""
-    page = requests.get(f"{base_url}/oauth/authorize", params={"client_id": client_id, "redirect_uri": REDIRECT,
-                                                               "scope": "crm.objects.contacts.read", "state": state})
-    assert page.status_code == 200
-    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.text))
-    if portal_choice is not None:
-        form["portal_id"] = portal_choice
-    answer = requests.post(f"{base_url}/oauth/authorize", data={**form, "decision": "approve"}, allow_redirects=False)
-    assert answer.status_code == 302
-    location = answer.headers["Location"]
-    assert location.startswith(REDIRECT)
-    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+    url = f"{base_url}/oauth/authorize?" + urlencode({"client_id": client_id, "redirect_uri": REDIRECT,
+                                                      "scope": "crm.objects.contacts.read", "state": state})
+    return consent(url, REDIRECT, "approve", **({"portal_id": portal_choice} if portal_choice else {}))
 
 
 def test_install_exchange_refresh_and_token_info(hubspot_sandbox, portal):
@@ -99,3 +91,10 @@ def test_registered_apps_only():
             "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
             "client_id": "app-1", "client_secret": "s3cret"})
         assert good.status_code == 200 and good.json()["expires_in"] == 60
+
+
+def test_token_info_and_introspection_describe_oauth_tokens_not_private_app_tokens(hubspot_sandbox, portal):
+    token = hubspot_sandbox.add_private_app_token(portal.id, "pat-test-info")
+    base = hubspot_sandbox.base_url
+    assert requests.get(f"{base}/oauth/v1/access-tokens/{token}").status_code == 404
+    assert requests.post(f"{base}/oauth/2026-03/token/introspect", data={"token": token}).json() == {"active": False}

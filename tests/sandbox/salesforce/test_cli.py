@@ -12,14 +12,14 @@ from connector.sandbox.salesforce import LocalSession
 
 CSV = "/work/shared/data/leads_x_education.csv"
 LEADSCORE = str(Path(sys.executable).parent / "leadscore")
-PRINTED = r"(Salesforce sandbox at|org id:|access token:|refresh token:|client id:) (\S+)"
+PRINTED = r"(Salesforce sandbox at|org id:|access token:|refresh token:|client id:|session id:) (\S+)"
 
 
 def start(*options: str) -> tuple[subprocess.Popen, dict[str, str]]:
     process = subprocess.Popen([LEADSCORE, "sandbox", "salesforce", "--port", "0", *options],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     printed = {}
-    for _ in range(5):
+    for _ in range(6):
         line = process.stdout.readline()
         match = re.match(PRINTED, line)
         assert match, f"unexpected output {line!r}; stderr: {process.stderr.read() if process.poll() else ''}"
@@ -38,6 +38,9 @@ def test_cli_serves_a_seeded_org_with_a_ready_token():
         sf = connect(printed)
         assert sf.query("SELECT Id FROM Lead")["totalSize"] == 120
         assert printed["org id:"].startswith("00D") and printed["client id:"] == "app-1"
+        fixed = Salesforce(instance_url=printed["Salesforce sandbox at"], session_id=printed["session id:"],
+                           session=LocalSession(printed["Salesforce sandbox at"]))
+        assert fixed.query("SELECT Id FROM Lead LIMIT 2")["totalSize"] == 2
     finally:
         process.terminate()
         process.wait(timeout=10)

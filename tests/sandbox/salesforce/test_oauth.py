@@ -1,32 +1,26 @@
 """The web-server flow a connector runs: authorize form, code + PKCE, token, identity URL, refresh, revoke."""
 import base64
 import hashlib
-import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 import requests
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceExpiredSession
 
+from tests.crm.consent import consent
+
 REDIRECT = "https://connector.example/oauth/salesforce/callback"
 
 
-def approve(base_url, session, challenge=None, method=None, org_choice=None, client_id="my-app"):
-    """What an admin does in the browser: open the authorize page, pick the org, press Allow."""
+def approve(base_url, challenge=None, method=None, org_choice=None, client_id="my-app"):
+    """What an admin does in the browser: open the authorize page, pick the org (the first listed by
+    default), press Allow."""
     params = {"response_type": "code", "client_id": client_id, "redirect_uri": REDIRECT, "state": "xyz"}
     if challenge:
         params.update(code_challenge=challenge, code_challenge_method=method)
-    page = session.get(f"{base_url}/services/oauth2/authorize", params=params)
-    assert page.status_code == 200 and "Allow Access?" in page.text
-    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page.text))
-    orgs = re.findall(r'<option value="(\w+)">', page.text)
-    form.update(decision="allow", org_id=org_choice or orgs[0])
-    answer = session.post(f"{base_url}/services/oauth2/authorize", data=form, allow_redirects=False)
-    assert answer.status_code == 302
-    location = urlsplit(answer.headers["Location"])
-    assert location.netloc == "connector.example"
-    return parse_qs(location.query)
+    url = f"{base_url}/services/oauth2/authorize?" + urlencode(params)
+    return consent(url, REDIRECT, "allow", **({"org_id": org_choice} if org_choice else {}))
 
 
 def s256(verifier):
@@ -37,10 +31,10 @@ def s256(verifier):
 def test_code_with_pkce_becomes_tokens_that_simple_salesforce_uses(salesforce_sandbox, org, method):
     base, http = salesforce_sandbox.base_url, requests.Session()
     verifier = "v" * 50
-    query = approve(base, http, s256(verifier) if method == "S256" else verifier, method, org.id)
-    assert query["state"] == ["xyz"]
+    query = approve(base, s256(verifier) if method == "S256" else verifier, method, org.id)
+    assert query["state"] == "xyz"
     token = http.post(f"{base}/services/oauth2/token", data={
-        "grant_type": "authorization_code", "code": query["code"][0], "client_id": "my-app",
+        "grant_type": "authorization_code", "code": query["code"], "client_id": "my-app",
         "redirect_uri": REDIRECT, "code_verifier": verifier}).json()
     assert {"access_token", "refresh_token", "instance_url", "id", "issued_at", "signature", "token_type",
             "scope"} <= set(token)
@@ -54,8 +48,8 @@ def test_code_with_pkce_becomes_tokens_that_simple_salesforce_uses(salesforce_sa
 
 def test_a_wrong_verifier_and_a_reused_code_are_refused(salesforce_sandbox, org):
     base, http = salesforce_sandbox.base_url, requests.Session()
-    query = approve(base, http, s256("right" * 10), "S256", org.id)
-    form = {"grant_type": "authorization_code", "code": query["code"][0], "client_id": "my-app",
+    query = approve(base, s256("right" * 10), "S256", org.id)
+    form = {"grant_type": "authorization_code", "code": query["code"], "client_id": "my-app",
             "redirect_uri": REDIRECT, "code_verifier": "wrong" * 10}
     answer = http.post(f"{base}/services/oauth2/token", data=form)
     assert answer.status_code == 400 and answer.json()["error"] == "invalid_grant"
@@ -65,7 +59,7 @@ def test_a_wrong_verifier_and_a_reused_code_are_refused(salesforce_sandbox, org)
 
 def test_the_authorize_page_can_create_a_new_org(salesforce_sandbox, org):
     before = set(salesforce_sandbox.orgs)
-    query = approve(salesforce_sandbox.base_url, requests.Session(), org_choice="new")
+    query = approve(salesforce_sandbox.base_url, org_choice="new")
     assert "code" in query and len(set(salesforce_sandbox.orgs) - before) == 1
 
 
@@ -104,8 +98,8 @@ def test_registered_apps_only_when_apps_are_given():
         page = requests.get(f"{server.base_url}/services/oauth2/authorize", params={
             "response_type": "code", "client_id": "stranger", "redirect_uri": REDIRECT})
         assert page.status_code == 400 and "invalid_client_id" in page.text
-        query = approve(server.base_url, requests.Session(), client_id="known")
+        query = approve(server.base_url, client_id="known")
         answer = requests.post(f"{server.base_url}/services/oauth2/token", data={
-            "grant_type": "authorization_code", "code": query["code"][0], "client_id": "known",
+            "grant_type": "authorization_code", "code": query["code"], "client_id": "known",
             "client_secret": "wrong", "redirect_uri": REDIRECT})
         assert answer.json()["error"] == "invalid_client"
