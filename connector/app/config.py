@@ -17,6 +17,7 @@ DEFAULTS = {
     "AUTO_MIGRATE": True,  # `leadscore serve` upgrades the database before serving
     "CELERY_BROKER_URL": "memory://",  # in-process; production points this at Redis or RabbitMQ
     "CELERY_RESULT_BACKEND": None,
+    "CELERY_QUEUE": "celery",  # one queue per deployment sharing a broker (and per test run sharing one Redis)
     "CELERY_VISIBILITY_TIMEOUT": 3600,  # seconds before Redis redelivers a task whose worker died
     # Redis for the per-installation sync lock, the shared CRM rate limiter and rescore debouncing.
     # Default: the broker when it is Redis; with neither (embedded mode) all three stay in process.
@@ -42,6 +43,9 @@ DEFAULTS = {
     # OAuth redirect URIs and webhook signatures (computed over the full URL) must use the public one.
     "PUBLIC_URL": None,
     "WEBHOOK_MAX_BYTES": 256 * 1024,  # a HubSpot batch of 100 events is ~30 kB; Outbound Messages hold <= 100
+    # HubSpot retries a delivery up to 10 times, Salesforce an Outbound Message for up to 24 hours; an event
+    # (notification) seen again within this many seconds is not acted on twice.
+    "WEBHOOK_DEDUPE_SECONDS": 24 * 3600,
     "CARD_TOKEN_MAX_AGE": 15 * 60,  # seconds a signed Salesforce card token stays valid
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms and API bodies are small; refuse anything bigger with a 413
     "SESSION_COOKIE_HTTPONLY": True,

@@ -21,6 +21,8 @@ from connector.security.credential_store import rotate_all
 from connector.security.passwords import WeakPassword, hash_password
 from connector.security.vault import TokenVault, VaultError
 
+from .sandbox_serving import listen, serve_until_interrupted
+
 
 def _needs_app(ctx: click.Context) -> None:
     if ctx.find_object(ScriptInfo) is None:
@@ -122,16 +124,25 @@ def keys_rotate() -> None:
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="LEADSCORE_HOST")
-@click.option("--port", default=8000, show_default=True, type=int, envvar="LEADSCORE_PORT")
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="LEADSCORE_HOST", help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), envvar="LEADSCORE_PORT",
+              help="0 picks a free port (the URL printed says which).")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int) -> None:
-    """Migrate the database, then serve the connector in the foreground (production uses gunicorn)."""
-    from werkzeug.serving import run_simple
+    """Migrate the database, then serve the connector in the foreground (production uses gunicorn).
 
+    On the embedded default (memory:// broker) the jobs the app queues run on a worker thread in this process.
+    """
     _needs_app(ctx)
     app = ctx.find_object(ScriptInfo).load_app()
     if app.config["AUTO_MIGRATE"]:
         migrate.upgrade(app.config["DATABASE_URL"])
-    click.echo(f"Serving on http://{host}:{port}/")
-    run_simple(host, port, app, threaded=True)
+    server = listen(app, host, port)  # the same foreground WSGI server as `leadscore sandbox`
+    celery = app.extensions["celery"]
+    if celery.conf.broker_url.startswith("memory://"):
+        # Started now rather than on the first job, so a failure to start shows here and not inside a request.
+        celery.start_embedded_worker()
+        click.echo("Jobs run in this process (embedded mode); set LEADSCORE_CELERY_BROKER_URL to use workers.")
+    click.echo(f"Serving on http://{host}:{server.port}/")
+    sys.stdout.flush()  # a supervisor (or a test) reading our output learns the port at once
+    serve_until_interrupted(server)

@@ -1,7 +1,7 @@
 """`POST /webhooks/hubspot`: a signed batch of contact events becomes one rescore request per installation.
 
 HubSpot retries on 5xx, 429 and timeouts (up to 10 times) but never on other 4xx, so anything we cannot use
-is answered with a 4xx and a message; a redelivered batch just queues the same idempotent rescore again.
+is answered with a 4xx and a message. A redelivered batch queues nothing: its events have receipts.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from connector.db import get_session
 from connector.db.models import Crm, Installation, InstallationStatus
 
 from . import bp
+from .receipts import first_seen
 from .signatures import SignatureInvalid, verify_v3
 
 log = logging.getLogger(__name__)
@@ -31,36 +32,55 @@ def hubspot():
     except SignatureInvalid as exc:
         abort(401, f"Signature check failed: {exc}.")
     by_portal = _contacts_by_portal(body)
-    installations = get_session().scalars(select(Installation).where(
+    session = get_session()
+    installations = session.scalars(select(Installation).where(
         Installation.crm == Crm.HUBSPOT, Installation.account_id.in_(list(by_portal)))).all()
     if by_portal and not installations:
         abort(404, f"No installation for HubSpot portal {', '.join(sorted(by_portal))}.")
-    queued = {}
+    queued, repeated = {}, 0
     for installation in installations:
         if installation.status is not InstallationStatus.ACTIVE:
             continue  # paused or waiting for a reconnect: the next sync after it catches up
-        record_ids = sorted(by_portal[installation.account_id], key=int)
-        jobs.enqueue(jobs.RESCORE, installation_id=installation.id, record_ids=record_ids)
-        queued[installation.account_id] = len(record_ids)
+        events = by_portal[installation.account_id]
+        new = first_seen(session, installation.id, {key for key in events if key is not None},
+                         current_app.config["WEBHOOK_DEDUPE_SECONDS"])
+        contacts = {contact for key, contacts in events.items() if key is None or key in new for contact in contacts}
+        repeated += sum(1 for key in events if key is not None and key not in new)
+        if contacts:
+            record_ids = sorted(contacts, key=int)
+            jobs.enqueue(jobs.RESCORE, installation_id=installation.id, record_ids=record_ids)
+            queued[installation.account_id] = len(record_ids)
+    # After the enqueue: had it failed, the 500 makes HubSpot retry, and the retry must not look like a repeat.
+    session.commit()
     unknown = set(by_portal) - {i.account_id for i in installations}
     if unknown:
         log.warning("webhook events for unknown HubSpot portals %s ignored", sorted(unknown))
-    return jsonify(queued=queued)
+    return jsonify(queued=queued, repeated_events=repeated)
 
 
-def _contacts_by_portal(body: bytes) -> dict[str, set[str]]:
-    """{portal id: contact ids} from a batch; a malformed event is skipped, a malformed batch is a 400."""
+def _contacts_by_portal(body: bytes) -> dict[str, dict[str | None, set[str]]]:
+    """{portal id: {event key: contact ids}} from a batch (key None: an event without an eventId, which cannot
+    be told from a repeat); a malformed event is skipped, a malformed batch is a 400."""
     try:
         events = current_app.json.loads(body)
     except ValueError:
         abort(400, "The body is not JSON.")
     if not isinstance(events, list):
         abort(400, "Expected a JSON array of events.")
-    by_portal: dict[str, set[str]] = defaultdict(set)
+    by_portal: dict[str, dict[str | None, set[str]]] = defaultdict(lambda: defaultdict(set))
     for event in events:
         if not isinstance(event, dict) or not str(event.get("subscriptionType", "")).startswith("contact."):
             continue
         portal, contact = event.get("portalId"), event.get("objectId")
         if isinstance(portal, int) and isinstance(contact, (int, str)) and str(contact).isdigit():
-            by_portal[str(portal)].add(str(contact))
+            by_portal[str(portal)][_event_key(event)].add(str(contact))
     return by_portal
+
+
+def _event_key(event: dict) -> str | None:
+    """What stays the same when HubSpot redelivers an event (only `attemptNumber` changes). HubSpot does not
+    promise `eventId` is unique on its own, so the subscription, record and time are part of the key."""
+    if event.get("eventId") is None:
+        return None
+    key = ":".join(str(event.get(name, "")) for name in ("eventId", "subscriptionId", "objectId", "occurredAt"))
+    return key[:120]  # the column's width; real keys are ~60 characters, a longer one is not HubSpot's

@@ -1,12 +1,13 @@
 """`POST /webhooks/salesforce`: an Outbound Message (SOAP) naming Leads or Contacts; its OrganizationId must be an
 installed org. Salesforce redelivers until it sees the `<Ack>true</Ack>` answer (up to 24 hours, at least once,
-in any order), so the answer comes as soon as the rescore is queued.
+in any order), so the answer comes as soon as the rescore is queued. A notification it delivered before (same
+notification Id) queues nothing again.
 """
 from __future__ import annotations
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
-from flask import Response, abort, request
+from flask import Response, abort, current_app, request
 from sqlalchemy import select
 
 from connector import jobs
@@ -14,6 +15,7 @@ from connector.db import get_session
 from connector.db.models import Crm, Installation, InstallationStatus
 
 from . import bp
+from .receipts import first_seen
 
 OUTBOUND = "{http://soap.sforce.com/2005/09/outbound}"
 ENTERPRISE = "{urn:sobject.enterprise.soap.sforce.com}"
@@ -25,18 +27,24 @@ ACK = ('<?xml version="1.0" encoding="UTF-8"?>'
 
 @bp.post("/salesforce")
 def salesforce():
-    org_id, record_ids = _read_notifications(request.get_data(cache=False))
-    installation = get_session().scalars(select(Installation).where(
+    org_id, notifications = _read_notifications(request.get_data(cache=False))
+    session = get_session()
+    installation = session.scalars(select(Installation).where(
         Installation.crm == Crm.SALESFORCE, Installation.account_id == org_id)).one_or_none()
     if installation is None:
         abort(404, f"No installation for Salesforce org {org_id}.")
-    if installation.status is InstallationStatus.ACTIVE and record_ids:
-        jobs.enqueue(jobs.RESCORE, installation_id=installation.id, record_ids=record_ids)
+    if installation.status is InstallationStatus.ACTIVE and notifications:
+        new = first_seen(session, installation.id, {key for key, _ in notifications if key},
+                         current_app.config["WEBHOOK_DEDUPE_SECONDS"])
+        record_ids = list(dict.fromkeys(record for key, record in notifications if not key or key in new))
+        if record_ids:
+            jobs.enqueue(jobs.RESCORE, installation_id=installation.id, record_ids=record_ids)
+        session.commit()  # after the enqueue, as for HubSpot: a failed enqueue leaves the redelivery new
     return Response(ACK, mimetype="text/xml")
 
 
-def _read_notifications(body: bytes) -> tuple[str, list[str]]:
-    """(organization id, record ids) from an Outbound Message; 400 when it is not one."""
+def _read_notifications(body: bytes) -> tuple[str, list[tuple[str, str]]]:
+    """(organization id, [(notification id, record id)]) from an Outbound Message; 400 when it is not one."""
     try:
         # defusedxml: no entity expansion or external entities from a request body.
         root = ElementTree.fromstring(body)
@@ -46,9 +54,9 @@ def _read_notifications(body: bytes) -> tuple[str, list[str]]:
     org_id = notifications.findtext(f"{OUTBOUND}OrganizationId") if notifications is not None else None
     if not org_id:
         abort(400, "The Outbound Message has no OrganizationId.")
-    record_ids = []
+    found = []
     for notification in notifications.findall(f"{OUTBOUND}Notification"):
-        record_id = notification.findtext(f"{OUTBOUND}sObject/{ENTERPRISE}Id")
-        if record_id and record_id.strip().isalnum():
-            record_ids.append(record_id.strip())
-    return org_id.strip(), list(dict.fromkeys(record_ids))
+        record_id = (notification.findtext(f"{OUTBOUND}sObject/{ENTERPRISE}Id") or "").strip()
+        if record_id.isalnum():
+            found.append(((notification.findtext(f"{OUTBOUND}Id") or "").strip()[:120], record_id))
+    return org_id.strip(), found

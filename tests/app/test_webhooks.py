@@ -8,6 +8,8 @@ import time
 import pytest
 import requests
 
+from connector import jobs as connector_jobs
+
 from connector.sandbox.hubspot import signature_v3
 from connector.sandbox.server import SandboxServer
 
@@ -68,12 +70,59 @@ def test_sandbox_deliveries_become_one_rescore_per_installation(app, served, hub
                                                 "record_ids": sorted(map(str, portal.ids[:3]), key=int)})]
 
 
-def test_a_redelivered_batch_is_harmless(app, served, sent_tasks):
-    add_installation(app, account_id="777")
+@pytest.fixture
+def database_url(request, tmp_path):
+    """SQLite, or a throwaway PostgreSQL database for tests parametrized with "postgres"."""
+    if getattr(request, "param", "sqlite") == "postgres":
+        return request.getfixturevalue("throwaway_postgres")
+    return f"sqlite:///{tmp_path / 'leadscore.sqlite'}"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_a_redelivered_batch_queues_nothing_new_events_do(app, served, sent_tasks):
+    installation_id = add_installation(app, account_id="777")
     batch = [event(777, 5, 1), event(777, 5, 2), event(777, 6, 3)]
+    first = signed_post(served + "/webhooks/hubspot", batch)
+    again = signed_post(served + "/webhooks/hubspot", [{**e, "attemptNumber": 1} for e in batch])
+    assert first.json() == {"queued": {"777": 2}, "repeated_events": 0}
+    assert again.status_code == 200 and again.json() == {"queued": {}, "repeated_events": 3}
+    later = signed_post(served + "/webhooks/hubspot", [event(777, 6, 3), event(777, 6, 4)])
+    assert later.json() == {"queued": {"777": 1}, "repeated_events": 1}
+    assert sent_tasks == [("workers.rescore", {"installation_id": installation_id, "record_ids": ["5", "6"]}),
+                          ("workers.rescore", {"installation_id": installation_id, "record_ids": ["6"]})]
+
+
+def test_an_event_seen_before_the_window_is_acted_on_again(app, served, sent_tasks):
+    add_installation(app, account_id="777")
+    app.config["WEBHOOK_DEDUPE_SECONDS"] = 0  # every receipt is already out of the window
     for _ in range(2):
-        assert signed_post(served + "/webhooks/hubspot", batch).status_code == 200
-    assert sent_tasks == [("workers.rescore", {"installation_id": 1, "record_ids": ["5", "6"]})] * 2
+        signed_post(served + "/webhooks/hubspot", [event(777, 5, 1)])
+    assert len(sent_tasks) == 2
+
+
+def test_the_sandbox_retrying_a_delivery_we_answered_late_queues_one_rescore(
+        app, served, hubspot_sandbox, sent_tasks, monkeypatch):
+    portal = hubspot_sandbox.add_portal(contacts=5)
+    installation_id = add_installation(app, account_id=str(portal.id))
+    record = connector_jobs.enqueue
+
+    def slow_first_enqueue(task_name, **kwargs):
+        if not sent_tasks:
+            time.sleep(1.5)  # longer than the sandbox waits for an answer: it gives up and redelivers
+        return record(task_name, **kwargs)
+
+    monkeypatch.setattr("connector.jobs.enqueue", slow_first_enqueue)
+    monkeypatch.setattr(hubspot_sandbox.webhooks, "timeout", 0.5)
+    hubspot_sandbox.subscribe_webhooks(served + "/webhooks/hubspot", "4242", SECRET, properties=("industry",))
+    hubspot_sandbox.bulk_edit(portal.id, portal.ids[:3], {"industry": "Software"})
+    deadline = time.time() + 15
+    while not any(d["status"] == 200 for d in hubspot_sandbox.webhooks.deliveries) and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # let the first, slow request finish too
+    assert [d["status"] for d in hubspot_sandbox.webhooks.deliveries] == [None, 200]  # timed out, then redelivered
+    assert sent_tasks == [("workers.rescore", {"installation_id": installation_id,
+                                                "record_ids": sorted(map(str, portal.ids[:3]), key=int)})]
 
 
 @pytest.mark.parametrize("tamper, message", [
@@ -124,6 +173,10 @@ def test_salesforce_outbound_message_is_acknowledged_and_queues_a_rescore(app, c
     answer = client.post("/webhooks/salesforce", data=body, content_type="text/xml")
     assert answer.status_code == 200 and "<Ack>true</Ack>" in answer.get_data(as_text=True)
     assert sent_tasks == [("workers.rescore", {"installation_id": installation_id, "record_ids": ids[:2]})]
+    # Salesforce redelivers until it reads the Ack: the same notifications are acknowledged again, not re-queued.
+    again = client.post("/webhooks/salesforce", data=body, content_type="text/xml")
+    assert again.status_code == 200 and "<Ack>true</Ack>" in again.get_data(as_text=True)
+    assert len(sent_tasks) == 1
 
 
 def test_salesforce_outbound_message_from_an_unknown_org_or_unreadable_is_refused(app, client, sent_tasks):
