@@ -1,9 +1,11 @@
-"""Calibration fitted on out-of-fold predictions: isotonic with enough data, Platt scaling otherwise."""
+"""Calibration fitted on out-of-fold predictions: isotonic with enough data, Platt scaling otherwise.
+
+Fitted with scikit-learn, kept as plain numpy numbers (isotonic: its step points; Platt: slope and intercept),
+so scoring needs no scikit-learn import and gives the same values as scikit-learn's own predict.
+"""
 from __future__ import annotations
 
 import numpy as np
-from sklearn.isotonic import IsotonicRegression
-from sklearn.linear_model import LogisticRegression
 
 # Isotonic regression overfits small samples; below this many out-of-fold rows Platt's two parameters are safer.
 ISOTONIC_MIN_ROWS = 1000
@@ -19,13 +21,18 @@ class Calibrator:
         self.method = method
 
     def fit(self, p, y) -> "Calibrator":
+        from sklearn.isotonic import IsotonicRegression
+        from sklearn.linear_model import LogisticRegression
+
         p, y = np.asarray(p, dtype="float64"), np.asarray(y, dtype="float64")
         self.method_ = self.method if self.method != "auto" else (
             "isotonic" if len(p) >= ISOTONIC_MIN_ROWS else "platt")
         if self.method_ == "isotonic":
-            self.model_ = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(p, y)
+            fitted = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(p, y)
+            self.x_, self.y_ = fitted.X_thresholds_, fitted.y_thresholds_
         elif self.method_ == "platt":
-            self.model_ = LogisticRegression(C=100.0).fit(_logit(p)[:, None], y)
+            fitted = LogisticRegression(C=100.0).fit(_logit(p)[:, None], y)
+            self.slope_, self.intercept_ = float(fitted.coef_[0, 0]), float(fitted.intercept_[0])
         else:
             raise ValueError(f"unknown calibration method {self.method!r}; use auto, isotonic or platt")
         return self
@@ -33,5 +40,5 @@ class Calibrator:
     def transform(self, p) -> np.ndarray:
         p = np.asarray(p, dtype="float64")
         if self.method_ == "isotonic":
-            return self.model_.predict(p)
-        return self.model_.predict_proba(_logit(p)[:, None])[:, 1]
+            return np.interp(p, self.x_, self.y_)  # linear between step points, clipped beyond: as sklearn's
+        return 1.0 / (1.0 + np.exp(-(self.slope_ * _logit(p) + self.intercept_)))

@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .features.builder import FeatureBuilder, unusable_values
+from .drift import DriftReport, psi_against
+from .features.builder import FeatureBuilder
+from .reasons import reason_texts
 from .schema import Schema
 from .tiers import assign_tiers, to_score
 
@@ -30,31 +32,60 @@ class ScoringModel:
     def feature_info(self):
         return self.builder.feature_info_
 
+    @property
+    def columns(self) -> list[str]:
+        """The record columns the model reads; any others are ignored."""
+        return [source for source, _, _ in self.builder.plan_]
+
+    @property
+    def text_columns(self) -> list[str]:
+        """Columns read as text (categories, flags, dates, short text), e.g. to read a CSV as categoricals."""
+        return [source for source, how, _ in self.builder.plan_ if how != "number"]
+
     def probability(self, frame: pd.DataFrame) -> np.ndarray:
         X = self.builder.transform(frame)
         return self.calibrator.transform(self.learner.predict_proba(X)[:, 1])
 
     def score(self, frame: pd.DataFrame, reasons: bool = True) -> pd.DataFrame:
         """score (0-100), probability, tier and reasons for every row, in the frame's order and index."""
-        X = self.builder.transform(frame)
-        probability = self.calibrator.transform(self.learner.predict_proba(X)[:, 1])
+        return self.score_counting_unreadable(frame, reasons)[0]
+
+    def score_counting_unreadable(self, frame: pd.DataFrame, reasons: bool = True) -> tuple[pd.DataFrame, int]:
+        """As score(), and how many rows had a filled-in value that could not be read (scored on the rest)."""
+        X, unreadable = self.builder.transform_counting_unreadable(frame)
+        contributions = self.learner.contributions(X) if reasons else None
+        # The additive learner's probability is its contributions summed: no second pass over the tables.
+        from_contributions = getattr(self.learner, "probability_from", None)
+        if contributions is not None and from_contributions is not None:
+            p_model = from_contributions(contributions)
+        else:
+            p_model = self.learner.predict_proba(X)[:, 1]
+        probability = self.calibrator.transform(p_model)
         scores = to_score(probability)
         out = pd.DataFrame({"score": scores, "probability": probability,
                             "tier": assign_tiers(scores, self.tier_cuts)}, index=frame.index)
-        out["reasons"] = self._reasons(X, frame) if reasons else ""
-        return out
-
-    def _reasons(self, X: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
-        try:
-            from .reasons import reasons_for
-        except ImportError:  # E2's module; until it lands scores go out without reasons rather than failing
-            return [""] * len(X)
-        found = reasons_for(self.learner.contributions(X), X, frame, self.feature_info)
-        return [r.text() for r in found]
+        out["reasons"] = reason_texts(contributions, X, frame, self.feature_info,
+                                      getattr(self.builder, "related_sources_", ())) if reasons else ""
+        return out, int((unreadable > 0).sum())
 
     def unusable_rows(self, frame: pd.DataFrame) -> np.ndarray:
         """Boolean per row: some filled-in value could not be read and was treated as missing."""
-        return unusable_values(self.builder, frame) > 0
+        return self.builder.transform_counting_unreadable(frame)[1] > 0
+
+    def drift(self, records_or_scores) -> DriftReport:
+        """PSI against the training reference kept in the metadata: of the score and the top features when given
+        records (a DataFrame), of the score alone when given scores (0-100)."""
+        ref = self.metadata.get("drift_reference")
+        if not ref:
+            raise ValueError("this model was trained without a drift reference; retrain it to measure drift")
+        if isinstance(records_or_scores, pd.DataFrame):
+            X = self.builder.transform(records_or_scores)
+            scores = to_score(self.calibrator.transform(self.learner.predict_proba(X)[:, 1]))
+            features = {source: psi_against(r, X[r["feature"]].to_numpy(dtype="float64"))
+                        for source, r in ref["features"].items()}
+        else:
+            scores, features = np.asarray(records_or_scores, dtype="float64"), {}
+        return DriftReport(psi_against(ref["score"], scores), features, len(scores))
 
     # --- persistence ----------------------------------------------------------------------------------
     def summary(self) -> dict:

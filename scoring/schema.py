@@ -60,22 +60,39 @@ class Schema:
         return Schema(tuple(c for c in self.columns if c.name not in drop))
 
 
+def factorized(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(codes, distinct values) with code -1 for missing; a categorical column gives its own codes for free."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(), pd.Series(series.cat.categories.to_numpy(), dtype=object)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return codes, pd.Series(uniques, dtype=object)
+
+
+def spread(converted: np.ndarray, codes: np.ndarray, missing=np.nan) -> np.ndarray:
+    """Per-distinct-value results back onto the rows; rows with code -1 get `missing`."""
+    out = converted[np.where(codes < 0, 0, codes)] if len(converted) else np.full(len(codes), missing)
+    if (codes < 0).any():
+        out = out.astype(object) if out.dtype.kind not in "fM" else out
+        out[codes < 0] = missing if out.dtype.kind != "M" else np.datetime64("NaT")
+    return out
+
+
 def by_unique(series: pd.Series, convert) -> pd.Series:
     """Apply `convert` (a vectorised Series -> Series) to the distinct values only, then spread them back.
 
     CRM columns repeat a few values many times, so this turns string work per row into work per value.
     """
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    converted = convert(pd.Series(uniques, dtype=object)).to_numpy()
-    out = converted[np.where(codes < 0, 0, codes)] if len(converted) else np.full(len(codes), np.nan)
-    if (codes < 0).any():
-        out = out.astype(object) if out.dtype.kind not in "fM" else out
-        out[codes < 0] = np.nan if out.dtype.kind != "M" else np.datetime64("NaT")
-    return pd.Series(out, index=series.index)
+    codes, uniques = factorized(series)
+    return pd.Series(spread(convert(uniques).to_numpy(), codes), index=series.index)
+
+
+def _as_text(value) -> str:
+    # 3.0 and "3" are one value: a number column read with gaps becomes float, the same column read as text not.
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _clean_uniques(values: pd.Series) -> pd.Series:
-    text = values.astype(str).str.strip()
+    text = values.map(_as_text).str.strip()
     return text.where(~text.str.lower().isin(PLACEHOLDERS), np.nan)
 
 
@@ -113,6 +130,12 @@ def to_datetime(series: pd.Series) -> pd.Series:
 
 def infer_column(name: str, series: pd.Series) -> Column:
     label = readable(name)
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        # Already numbers (the CSV reader parsed them): only 0/1 columns are flags. Skips text work per value.
+        distinct = pd.unique(series.dropna())
+        if len(distinct) == 0:
+            return Column(name, "string", label)
+        return Column(name, "boolean" if set(distinct.tolist()) <= {0, 1} else "number", label)
     text = clean_text(series).dropna()
     if text.empty:
         return Column(name, "string", label)

@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.hubspot_client",
     "tests.fixtures.salesforce_sandbox",
     "tests.fixtures.salesforce_client",
+    "tests.fixtures.browser",
 ]

@@ -1,8 +1,48 @@
-"""Celery wired to the Flask app (Flask's celery example): tasks run inside the app context."""
+"""Celery wired to the Flask app (Flask's celery example): tasks run inside the app context.
+
+Two modes, chosen by the broker URL:
+- production (`redis://` or `amqp://`): `celery worker` / `celery beat` processes (Procfile) consume the broker;
+- embedded (`memory://`, the default): kombu's in-memory broker lives inside one process, so that process
+  runs its own worker, on a daemon thread started by the first `send_task`. A thread rather than
+  `task_always_eager` because eager execution ignores `send_task` (the connector sends jobs by name) and
+  would run a full sync inside the HTTP request that asked for it. The thread runs one task at a time, so
+  embedded mode never has two syncs of one installation racing.
+
+The task modules are named, not imported (`imports`): the connector never imports `workers`.
+"""
 from __future__ import annotations
 
+import threading
+
 from celery import Celery, Task
+from celery.schedules import crontab
 from flask import Flask
+
+TASK_MODULES = ("workers.tasks",)
+SCHEDULE_CHECK_SECONDS = 60.0  # how often beat looks for installations whose sync interval has passed
+
+
+class EmbeddedCelery(Celery):
+    """A Celery app whose `memory://` broker is consumed by a worker thread in this very process."""
+
+    _embedded_worker = None
+    _embedded_lock = threading.Lock()
+    embedded_enabled = True
+
+    def send_task(self, *args, **kwargs):
+        if self.embedded_enabled and self.conf.broker_url.startswith("memory://"):
+            self.start_embedded_worker()
+        return super().send_task(*args, **kwargs)
+
+    def start_embedded_worker(self) -> None:
+        with self._embedded_lock:
+            if self._embedded_worker is not None:
+                return
+            self.loader.import_default_modules()
+            worker = self.WorkController(pool_cls="solo", concurrency=1, without_heartbeat=True,
+                                         without_mingle=True, without_gossip=True, loglevel="WARNING")
+            threading.Thread(target=worker.start, name="leadscore-embedded-worker", daemon=True).start()
+            self._embedded_worker = worker
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -11,15 +51,33 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery_app = Celery(app.name, task_cls=FlaskTask)
+    config = app.config
+    celery_app = EmbeddedCelery(app.name, task_cls=FlaskTask)
     celery_app.conf.update(
-        broker_url=app.config["CELERY_BROKER_URL"],
-        result_backend=app.config["CELERY_RESULT_BACKEND"],
-        task_ignore_result=app.config["CELERY_RESULT_BACKEND"] is None,
+        broker_url=config["CELERY_BROKER_URL"],
+        result_backend=config["CELERY_RESULT_BACKEND"],
+        task_ignore_result=config["CELERY_RESULT_BACKEND"] is None,
+        imports=TASK_MODULES,
+        task_default_queue=config["CELERY_QUEUE"],
         # Celery guidance: ack after the work so a crashed worker's job is redelivered (tasks are idempotent).
         task_acks_late=True,
         task_reject_on_worker_lost=True,
+        # With late acks a prefetched message would wait behind a long sync; take one at a time.
+        worker_prefetch_multiplier=1,
+        # Redis redelivers an unacknowledged message after this long; the per-installation lock keeps a
+        # redelivered sync from running beside the original one.
+        broker_transport_options={"visibility_timeout": config["CELERY_VISIBILITY_TIMEOUT"],
+                                  "polling_interval": 0.1},
+        broker_connection_retry_on_startup=True,
+        beat_schedule={
+            "sync-due-installations": {"task": "workers.schedule_due_syncs", "schedule": SCHEDULE_CHECK_SECONDS},
+            "nightly-training": {"task": "workers.schedule_training",
+                                 "schedule": crontab(hour=config["NIGHTLY_TRAINING_HOUR"], minute=0)},
+        },
+        timezone="UTC",
     )
+    embedded = config["EMBEDDED_WORKER"]
+    celery_app.embedded_enabled = (not app.testing) if embedded is None else bool(embedded)
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app

@@ -17,6 +17,9 @@ DEFAULTS = {
     "AUTO_MIGRATE": True,  # `leadscore serve` upgrades the database before serving
     "CELERY_BROKER_URL": "memory://",  # in-process; production points this at Redis or RabbitMQ
     "CELERY_RESULT_BACKEND": None,
+    # With a memory:// broker, run tasks on a worker thread in this process; None means "unless TESTING"
+    # (unit tests catch what the app sends instead of running it).
+    "EMBEDDED_WORKER": None,
     "CELERY_QUEUE": "celery",  # one queue per deployment sharing a broker (and per test run sharing one Redis)
     "CELERY_VISIBILITY_TIMEOUT": 3600,  # seconds before Redis redelivers a task whose worker died
     # Redis for the per-installation sync lock, the shared CRM rate limiter and rescore debouncing.

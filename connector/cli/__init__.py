@@ -7,6 +7,7 @@ from __future__ import annotations
 import click
 
 from .app import admin, db_group, keys, serve
+from .demo import demo
 from .sandbox import sandbox
 from .scoring import score, train
 
@@ -24,3 +25,4 @@ cli.add_command(db_group)
 cli.add_command(admin)
 cli.add_command(keys)
 cli.add_command(serve)
+cli.add_command(demo)

@@ -6,7 +6,7 @@ from flask import render_template, request
 
 from connector.db.models import ActionLog, NurtureRule
 from connector.nurture.chart import conversion_chart
-from connector.nurture.figures import AUC_FLOOR, conversion_by_tier, health, override_rate_by_tier
+from connector.nurture.figures import conversion_by_tier, health, override_rate_by_tier
 
 from . import bp, scope_or_404
 
@@ -18,7 +18,7 @@ def feedback(installation_id: int):
     scope = scope_or_404(installation_id)
     return render_template("dashboard/feedback.html", installation=scope.installation,
                            chart=conversion_chart(conversion_by_tier(scope)), overrides=override_rate_by_tier(scope),
-                           health=health(scope), auc_floor=AUC_FLOOR)
+                           health=health(scope))
 
 
 @bp.get("/installations/<int:installation_id>/actions")

@@ -5,8 +5,10 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from connector.db.models import NurtureRule
+from connector.db.models import NurtureRule, RecordSnapshot
 from connector.db.rules import ACTION_TYPES
+from connector.db.scope import InstallationScope
+from connector.nurture.templates import TEMPLATE_VARIABLES, unknown_variables
 
 ACTION_FIELDS = {
     "task": ("subject", "body", "due_in_hours"),
@@ -15,6 +17,8 @@ ACTION_FIELDS = {
     "webhook": ("url",),
 }
 INTEGER_FIELDS = {"trigger_by", "trigger_threshold", "task_due_in_hours"}
+TEMPLATE_FIELDS = ("subject", "body")
+PROPERTY_SAMPLE = 500  # recent records whose property names a template may use
 
 
 def _value(form: MultiDict, key: str, errors: dict[str, str]) -> Any:
@@ -55,3 +59,29 @@ def form_values(rule: NurtureRule | None) -> dict[str, str]:
         values[f"action_{action['type']}"] = "on"
         values.update({f"{action['type']}_{key}": str(value) for key, value in action.items() if key != "type"})
     return values
+
+
+def template_errors(scope: InstallationScope, actions: list[dict[str, Any]]) -> dict[str, str]:
+    """An unknown name in a task template, named in the error: a typo would otherwise render empty in every
+    task. Names allowed: the template values and the properties seen on the installation's records. Before
+    the first sync there are no records to know property names from, and only the check is skipped."""
+    properties = _property_names(scope)
+    if properties is None:
+        return {}
+    errors = {}
+    for action in actions:
+        if action["type"] != "task":
+            continue
+        for key in TEMPLATE_FIELDS:
+            unknown = unknown_variables(action.get(key) or "", properties)
+            if unknown:
+                errors[f"task_{key}"] = (f"Unknown variable{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
+                                         f"Use {', '.join(TEMPLATE_VARIABLES)} or a property of the records.")
+    return errors
+
+
+def _property_names(scope: InstallationScope) -> set[str] | None:
+    snapshots = scope.all(RecordSnapshot, order_by=RecordSnapshot.id.desc(), limit=PROPERTY_SAMPLE)
+    if not snapshots:
+        return None
+    return {name for snapshot in snapshots for name in (snapshot.properties or {})}

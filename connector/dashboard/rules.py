@@ -9,7 +9,7 @@ from connector.db.models import NurtureRule
 from connector.db.rules import TIERS, rule_errors
 
 from . import bp, scope_or_404
-from .rule_form import form_values, parse_rule
+from .rule_form import form_values, parse_rule, template_errors
 
 
 @bp.get("/installations/<int:installation_id>/rules")
@@ -32,7 +32,7 @@ def rule_form(installation_id: int, rule_id: int | None = None):
         return _render(scope.installation, rule, form_values(rule), {})
 
     name, trigger, actions, errors = parse_rule(request.form)
-    errors = {**rule_errors(name, trigger, actions), **errors}
+    errors = {**template_errors(scope, actions), **rule_errors(name, trigger, actions), **errors}
     if errors:
         return _render(scope.installation, rule, request.form, errors), 422
     enabled = request.form.get("enabled") == "on"

@@ -19,6 +19,16 @@ def _int(form: MultiDict, key: str, errors: dict[str, str], error_key: str | Non
         return 0
 
 
+def _number(form: MultiDict, key: str, errors: dict[str, str]) -> float:
+    if key not in form:  # a form from before the field existed: keep the default
+        return getattr(InstallationSettings, key)
+    try:
+        return float(form.get(key, "").strip())
+    except ValueError:
+        errors[key] = "Enter a number, e.g. 0.65."
+        return 0.0
+
+
 def _names(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part.strip() for part in text.replace("\n", ",").split(",") if part.strip()))
 
@@ -50,6 +60,8 @@ def parse_settings(form: MultiDict) -> tuple[InstallationSettings, dict[str, str
         segments=_segments(form.get("segments", ""), errors),
         protected_columns=_names(form.get("protected_columns", "")),
         keep_columns=_names(form.get("keep_columns", "")),
+        retrain_auc_below=_number(form, "retrain_auc_below", errors),
+        retrain_psi_from=_number(form, "retrain_psi_from", errors),
     )
     return settings, errors
 
@@ -63,5 +75,6 @@ def form_values(settings: InstallationSettings) -> dict[str, str]:
         label_property=settings.label.property, label_values=", ".join(settings.label.positive_values),
         segments="\n".join(f"{s.name}: {s.property} = {', '.join(s.values)}" for s in settings.segments),
         protected_columns=", ".join(settings.protected_columns), keep_columns=", ".join(settings.keep_columns),
+        retrain_auc_below=str(settings.retrain_auc_below), retrain_psi_from=str(settings.retrain_psi_from),
     )
     return values

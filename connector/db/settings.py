@@ -68,6 +68,10 @@ class InstallationSettings:
     segments: tuple[Segment, ...] = ()
     protected_columns: tuple[str, ...] = ()  # never used as features (fairness)
     keep_columns: tuple[str, ...] = ()  # kept even when the leakage guard would drop them
+    # Retraining starts when AUC on recent outcomes falls below `retrain_auc_below` or the score's drift
+    # (PSI, training week vs latest week) reaches `retrain_psi_from` (0.25 is the usual "act" level).
+    retrain_auc_below: float = 0.65
+    retrain_psi_from: float = 0.25
 
     @classmethod
     def defaults(cls, crm: str) -> "InstallationSettings":
@@ -90,6 +94,8 @@ class InstallationSettings:
             segments=tuple(Segment(s["name"], s["property"], tuple(s["values"])) for s in data.get("segments", [])),
             protected_columns=tuple(data.get("protected_columns", ())),
             keep_columns=tuple(data.get("keep_columns", ())),
+            retrain_auc_below=float(data.get("retrain_auc_below", base.retrain_auc_below)),
+            retrain_psi_from=float(data.get("retrain_psi_from", base.retrain_psi_from)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -123,4 +129,8 @@ class InstallationSettings:
                 errors[key] = f"Not a property name: {', '.join(bad)}."
         if set(self.protected_columns) & set(self.keep_columns):
             errors["keep_columns"] = "A protected column cannot also be kept."
+        if not 0.5 <= self.retrain_auc_below <= 0.95:
+            errors["retrain_auc_below"] = "Choose an AUC between 0.5 (no better than chance) and 0.95."
+        if not 0.05 <= self.retrain_psi_from <= 2.0:
+            errors["retrain_psi_from"] = "Choose a PSI between 0.05 and 2 (0.25 is the usual level to act at)."
         return errors

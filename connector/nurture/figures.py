@@ -1,23 +1,26 @@
 """The feedback figures on the dashboard: conversion by tier over time, override rate by tier, AUC on
-recent outcomes and score drift (PSI), and whether they call for retraining."""
+recent outcomes, score and feature drift (PSI), and whether they call for retraining."""
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import pandas as pd
 from sklearn.metrics import roc_auc_score
 from sqlalchemy import func, select
 
-from connector.db.models import CurrentScore, ModelVersion, OutcomeEvent, OverrideFeedback, ScoreHistory, utcnow
+from connector.db.models import (CurrentScore, ModelVersion, OutcomeEvent, OverrideFeedback, RecordSnapshot,
+                                ScoreHistory, utcnow)
 from connector.db.rules import TIERS
 from connector.db.scope import InstallationScope
-from scoring.drift import ACT, level, psi
+from scoring.drift import DriftReport, level, psi
+from scoring.model import ScoringModel
 
 RECENT = timedelta(days=90)  # outcomes that count for "AUC on recent outcomes"
 MIN_OUTCOMES = 30  # fewer, and an AUC is noise: shown as "not enough outcomes yet"
-AUC_FLOOR = 0.65  # below this on recent outcomes, the model no longer ranks well enough: retrain
-DRIFT_WINDOW = timedelta(days=7)  # scores given in the week after training vs the latest week's
+DRIFT_WINDOW = timedelta(days=7)  # the latest week's records against training
+DRIFT_SAMPLE = 2000  # newest records of that week: enough for 10-bin PSI; this runs with every sync chunk
 
 
 @dataclass(frozen=True)
@@ -26,13 +29,20 @@ class Health:
     auc_outcomes: int
     psi: float | None
     psi_level: str | None  # stable / watch / act (scoring.drift)
+    feature_psi: dict[str, float]  # by source column, when the champion keeps a drift reference
+    auc_floor: float  # the installation's thresholds (settings: retrain_auc_below, retrain_psi_from)
+    psi_limit: float
 
     @property
     def retraining_reason(self) -> str | None:
-        if self.psi is not None and self.psi >= ACT:
-            return f"score drift PSI {self.psi:.2f} ≥ {ACT}"
-        if self.auc is not None and self.auc < AUC_FLOOR:
-            return f"AUC {self.auc:.2f} on {self.auc_outcomes} recent outcomes < {AUC_FLOOR}"
+        if self.psi is not None and self.psi >= self.psi_limit:
+            return f"score drift PSI {self.psi:.2f} ≥ {self.psi_limit}"
+        drifting = {column: value for column, value in self.feature_psi.items() if value >= self.psi_limit}
+        if drifting:
+            column = max(drifting, key=drifting.get)
+            return f"feature drift PSI {drifting[column]:.2f} on {column} ≥ {self.psi_limit}"
+        if self.auc is not None and self.auc < self.auc_floor:
+            return f"AUC {self.auc:.2f} on {self.auc_outcomes} recent outcomes < {self.auc_floor}"
         return None
 
 
@@ -74,8 +84,32 @@ def health(scope: InstallationScope, now: datetime | None = None) -> Health:
     auc = None
     if len(events) >= MIN_OUTCOMES and 0 < sum(labels) < len(labels):
         auc = float(roc_auc_score(labels, [event.score for event in events]))
+    report = _model_drift(scope, now)
+    # Score drift stays ours (the champion's own scores, first week vs latest): the reference kept at training
+    # is of out-of-fold scores, which a points champion's in-sample scores differ from by a PSI of ~4 on the
+    # very records it was trained on. Features are compared with their training reference.
     value = _score_psi(scope, now)
-    return Health(auc=auc, auc_outcomes=len(events), psi=value, psi_level=None if value is None else level(value))
+    settings = scope.installation.settings
+    return Health(auc=auc, auc_outcomes=len(events), psi=value, psi_level=None if value is None else level(value),
+                  feature_psi=report.feature_psi if report is not None else {},
+                  auc_floor=settings.retrain_auc_below, psi_limit=settings.retrain_psi_from)
+
+
+def _model_drift(scope: InstallationScope, now: datetime) -> DriftReport | None:
+    """`ScoringModel.drift` (the top features against the reference kept at training) on the records synced
+    in the latest week; None when there are too few, or the model was trained without a reference."""
+    champion = scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))
+    if champion is None:
+        return None
+    rows = list(scope.session.scalars(select(RecordSnapshot.properties).where(
+        RecordSnapshot.installation_id == scope.installation_id, RecordSnapshot.synced_at >= now - DRIFT_WINDOW)
+        .order_by(RecordSnapshot.id.desc()).limit(DRIFT_SAMPLE)))
+    if len(rows) < MIN_OUTCOMES:
+        return None
+    try:
+        return ScoringModel.from_bytes(champion.artefact).drift(pd.DataFrame.from_records(rows))
+    except ValueError:  # trained without a drift reference
+        return None
 
 
 def _score_psi(scope: InstallationScope, now: datetime) -> float | None:

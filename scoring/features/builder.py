@@ -8,12 +8,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..schema import ENUMERATION_MAX_VALUES, Schema, clean_text, to_boolean, to_number
+from ..schema import ENUMERATION_MAX_VALUES, Schema, clean_text, factorized, spread, to_boolean, to_number
 from .dates import age_days, reference_time
 from .info import FeatureInfo
+from .related import near_duplicate_groups
 from .text import SIGNALS, looks_like_short_text, text_signals
 
 OTHER = "Other"
+# Columns parsed into numbers; a filled-in value that does not parse is "unreadable".
+PARSED = ("number", "boolean", "age_days")
 
 
 class FeatureBuilder:
@@ -43,6 +46,10 @@ class FeatureBuilder:
         self.feature_names_ = [f.name for f in infos]
         self.categorical_features_ = [f.name for f in infos if f.kind == "category"]
         self.flag_names_ = {f.name for f in infos if f.kind == "missing_flag"}
+        compared = {source: ("text", clean_text(frame[source])) if how in ("category", "text") else
+                    ("number", pd.Series(self._raw(how, frame[source]))) for source, how, _ in self.plan_
+                    if how != "boolean"}
+        self.related_sources_ = near_duplicate_groups(compared)
         return self
 
     def _plan_column(self, type_: str, values: pd.Series):
@@ -80,18 +87,35 @@ class FeatureBuilder:
 
     # --- transform ---------------------------------------------------------------------------------------
     def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return self.transform_counting_unreadable(frame)[0]
+
+    def transform_counting_unreadable(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+        """The feature matrix, and per row how many filled-in values could not be read (e.g. "abc" in a number
+        column). Such values count as missing, so the row is still scored on what is usable."""
         columns: dict[str, np.ndarray] = {}
+        unreadable = np.zeros(len(frame), dtype=int)
         for source, how, categories in self.plan_:
             values = frame[source] if source in frame else pd.Series(np.nan, index=frame.index, dtype=object)
-            main = self._encode(how, values, categories)
+            if how == "number" and pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+                main = values.to_numpy(dtype="float64")  # already numbers: nothing to parse, nothing unreadable
+            else:
+                # One factorize per column: every parse below runs over the distinct values only.
+                codes, uniques = factorized(values)
+                text = clean_text(uniques)
+                per_value = self._encode_uniques(how, uniques, text, categories)
+                main = spread(per_value, codes)
+                if how in PARSED:
+                    unreadable += spread((text.notna().to_numpy() & np.isnan(per_value)).astype("float64"),
+                                         codes, 0.0).astype(int)
+                if how == "text":
+                    for suffix, signal in text_signals(text).items():
+                        columns[f"{source}__{suffix}"] = spread(signal, codes)
+            main = np.asarray(main, dtype="float64")
             columns[source] = main
-            if how == "text":
-                for suffix, signal in text_signals(clean_text(values)).items():
-                    columns[f"{source}__{suffix}"] = signal
             flag = f"{source}__missing"
             if flag in self.flag_names_:
                 columns[flag] = np.isnan(main).astype("float64")
-        return pd.DataFrame({name: columns[name] for name in self.feature_names_}, index=frame.index)
+        return pd.DataFrame({name: columns[name] for name in self.feature_names_}, index=frame.index), unreadable
 
     def _raw(self, how: str, values: pd.Series) -> np.ndarray:
         if how == "number":
@@ -102,11 +126,10 @@ class FeatureBuilder:
             return age_days(values, self.reference_time_)
         return clean_text(values).isna().map({True: np.nan, False: 0.0}).to_numpy(dtype="float64")
 
-    def _encode(self, how: str, values: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
-        if how in ("number", "boolean", "age_days"):
-            return self._raw(how, values)
-        text = clean_text(values)
-        codes = pd.Categorical(text.astype(object), categories=list(categories[:-1])).codes.astype("float64")
+    def _encode_uniques(self, how: str, uniques: pd.Series, text: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
+        if how in PARSED:
+            return self._raw(how, uniques)
+        codes = pd.Categorical(text, categories=list(categories[:-1])).codes.astype("float64")
         # Unknown values (unseen or rare at fit) go to "Other"; missing stays NaN so it keeps its own meaning.
         codes[codes < 0] = len(categories) - 1
         codes[text.isna().to_numpy()] = np.nan
@@ -117,13 +140,5 @@ class FeatureBuilder:
 
 
 def unusable_values(builder: FeatureBuilder, frame: pd.DataFrame) -> np.ndarray:
-    """Per row, how many filled-in values could not be read (e.g. "abc" in a number column).
-
-    Such rows are still scored on what is usable; callers count and report them.
-    """
-    bad = np.zeros(len(frame), dtype=int)
-    for source, how, _ in builder.plan_:
-        if how in ("number", "boolean", "age_days") and source in frame:
-            filled = clean_text(frame[source]).notna().to_numpy()
-            bad += filled & np.isnan(builder._raw(how, frame[source]))
-    return bad
+    """Per row, how many filled-in values could not be read (see transform_counting_unreadable)."""
+    return builder.transform_counting_unreadable(frame)[1]

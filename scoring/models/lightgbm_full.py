@@ -9,7 +9,7 @@ import pandas as pd
 class FullLightGBMClassifier:
     def __init__(self, n_estimators: int = 300, learning_rate: float = 0.05, num_leaves: int = 31,
                  min_child_samples: int = 20, subsample: float = 0.8, colsample_bytree: float = 0.8,
-                 reg_lambda: float = 1.0, n_jobs: int = 2, categorical_features=None, random_state: int = 0):
+                 reg_lambda: float = 1.0, n_jobs: int = 1, categorical_features=None, random_state: int = 0):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -17,7 +17,7 @@ class FullLightGBMClassifier:
         self.subsample = subsample
         self.colsample_bytree = colsample_bytree
         self.reg_lambda = reg_lambda
-        self.n_jobs = n_jobs
+        self.n_jobs = n_jobs  # one thread, as in additive.py (why is noted there)
         self.categorical_features = categorical_features
         self.random_state = random_state
 

@@ -9,26 +9,13 @@ from connector.sandbox.server import SandboxServer
 from tests.app.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, app, app_config, database_url  # noqa: F401  (fixtures)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# `browser` (one Chromium for the session) comes from tests/fixtures/browser.py.
 
 
 @pytest.fixture
 def live_server(app):  # noqa: F811
     with SandboxServer(app) as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from tests.fixtures.services import CHROMIUM
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

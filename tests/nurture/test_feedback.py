@@ -1,12 +1,14 @@
-"""Outcomes are kept against the score the record had then; poor AUC on them asks for a retraining, once."""
+"""Outcomes are kept against the score the record had then (from pulled records, only when they appear after
+scoring); poor AUC on them asks for a retraining, once."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from connector.db.models import Crm, Installation, ScoreHistory
+from connector.crm.base import CrmRecord
+from connector.db.models import Crm, CurrentScore, Installation, OutcomeEvent, RecordSnapshot, ScoreHistory
 from connector.db.scope import InstallationScope
 from connector.jobs import TRAIN
-from connector.nurture.feedback import record_outcome
+from connector.nurture.feedback import record_outcome, record_outcomes
 from connector.nurture.retraining import request_retraining_if_due
 
 
@@ -34,3 +36,28 @@ def test_an_outcome_is_recorded_against_the_score_it_had_then_and_bad_auc_retrai
     assert reason.startswith("AUC 0.00") and asked == [(TRAIN, {"installation_id": installation.id})]
     assert request_retraining_if_due(scope, lambda task, **kwargs: asked.append(task), now) is None
     assert len(asked) == 1
+
+
+def test_outcomes_from_pulled_records_count_only_when_they_appear_after_scoring(db):
+    installation = Installation(crm=Crm.SALESFORCE, account_id="00D1", name="x")
+    db.add(installation)
+    db.commit()
+    then = datetime.now(timezone.utc) - timedelta(days=2)
+    before = {"L1": {"Status": "Working - Contacted"}, "L2": {"Status": "Open"},
+              "L3": {"IsConverted": "true"}}  # L3 had converted before it was ever scored
+    for crm_id, properties in before.items():
+        db.add(RecordSnapshot(installation_id=installation.id, object_type="Lead", crm_id=crm_id,
+                              properties=properties, modified_at=then, synced_at=then))
+        db.add(CurrentScore(installation_id=installation.id, object_type="Lead", crm_id=crm_id, score=70,
+                            probability=0.7, tier="B", reasons=[], scored_at=then, written_at=then))
+    db.commit()
+    now = datetime.now(timezone.utc)
+    pulled = [CrmRecord("L1", "Lead", {"Status": "Closed - Not Converted"}, now),
+              CrmRecord("L2", "Lead", {"IsConverted": "True"}, now),
+              CrmRecord("L3", "Lead", {"IsConverted": "true"}, now),
+              CrmRecord("L9", "Lead", {"IsConverted": "true"}, now)]  # never seen before: nothing to judge
+
+    assert record_outcomes(db, installation, pulled) == 2
+    db.commit()
+    events = {(e.crm_id, e.outcome, e.score, e.tier) for e in db.query(OutcomeEvent).all()}
+    assert events == {("L1", "disqualified", 70, "B"), ("L2", "converted", 70, "B")}

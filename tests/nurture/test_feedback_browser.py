@@ -8,7 +8,7 @@ import pytest
 from connector.db import get_session
 from connector.db.models import ActionLog, CurrentScore, NurtureRule, OutcomeEvent, OverrideFeedback
 from tests.app.conftest import add_installation, app_config  # noqa: F401  (fixture)
-from tests.dashboard.conftest import app, browser, database_url, live_server, page, user  # noqa: F401
+from tests.dashboard.conftest import app, database_url, live_server, page, user  # noqa: F401
 
 pytestmark = pytest.mark.chromium
 

@@ -27,6 +27,9 @@ def test_x_education_train_reports_held_out_auc_with_the_leak_excluded(x_educati
     auc = summary["metrics"]["roc_auc"]
     assert 0.92 <= auc <= 0.96, auc      # the data README: ~0.94 without Tags, 0.98 with the leak
     assert f"held-out ROC AUC {auc:.4f}" in printed
+    # Fields filled mostly on converted records are flagged for review by their presence, not by name.
+    assert {"Lead Quality", "Lead Profile"} <= {e["column"] for e in summary["review"]}
+    assert summary["metrics"]["lightgbm_full_roc_auc"] - auc <= 0.01   # the fast-reasons model costs little AUC
     rates = [summary["metrics"][f"conversion_rate_{tier}"] for tier in "ABCD"]
     assert rates == sorted(rates, reverse=True), rates
     if report_package_present():
@@ -147,3 +150,11 @@ def test_tier_cuts_can_be_set_on_the_command_line(leadscore, tmp_path):
     assert json.loads((tmp_path / "m" / "model.json").read_text())["tier_cuts"] == {"A": 80, "B": 50, "C": 25, "D": 0}
     result = leadscore(*base, "--tier-cuts", "20,50,25")
     assert result.exit_code != 0 and "falling from A to C" in result.output
+
+
+def test_scoring_a_csv_without_any_model_column_is_one_sentence(x_education_model, leadscore, tmp_path):
+    out, _ = x_education_model
+    (tmp_path / "other.csv").write_text("colour,size\nred,3\n")
+    result = leadscore("score", "--model", out, "--csv", tmp_path / "other.csv", "--out", tmp_path / "o.csv")
+    lines = result.output.strip().splitlines()
+    assert result.exit_code != 0 and len(lines) == 1 and "has none of the columns the model reads" in lines[0]

@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 
 from scoring.features.info import FeatureInfo
-from scoring.reasons import reasons_for
+from scoring.features.phrases import date_stem, phrase, spoken
+from scoring.reasons import reason_texts, reasons_for
 
 INFO = [
     FeatureInfo("visits", "Pricing page visits", "Pricing page visits", "number"),
@@ -24,11 +25,11 @@ def test_phrases_quote_real_values_across_kinds():
                   [-0.9, -0.1, -0.3, -0.2, -0.3, 0.1]])
     first, second = reasons_for(c, X, raw, INFO)
     assert first.up == ["Pricing page visits: 4", "Title mentions a senior role", "Industry: Healthcare"]
-    assert first.down == ["Last email opened: 60 days ago"]
+    assert first.down == ["Last email opened 60 days ago"]
     assert first.text().startswith("▲ Pricing page visits: 4; ▲ Title mentions a senior role")
-    assert second.up == ["Job title: not matched (title mentions a senior role)"]
+    assert second.up == ["Title does not mention a senior role"]
     # value and missing flag of one source are combined into one reason
-    assert second.down == ["Pricing page visits: 0", "Last email opened: not filled in"]
+    assert second.down == ["Pricing page visits: 0", "No last email opened recorded"]
     assert "Newsletter: no" in reasons_for(c * [1, 1, 9, 1, 1, 1], X, raw, INFO)[1].down
 
 
@@ -40,5 +41,33 @@ def test_missing_category_reads_not_filled_in_and_rows_stay_in_order():
     c = np.zeros((n, len(INFO)))
     c[:, 0], c[:, 1] = -1.0, 2.0
     found = reasons_for(c, X, raw, INFO)
-    assert [r.up[0] for r in found[:2]] == ["Industry: Retail", "Industry: not filled in"]
+    assert [r.up[0] for r in found[:2]] == ["Industry: Retail", "No industry recorded"]
     assert [r.down[0] for r in found[:3]] == ["Pricing page visits: 0", "Pricing page visits: 1", "Pricing page visits: 2"]
+
+
+def test_phrases_read_naturally():
+    minutes = FeatureInfo("Total Time Spent on Website", "Total Time Spent on Website", "Total Time Spent on Website",
+                          "number")
+    assert phrase(minutes, 1250.37, None) == "Time spent on website: 1,250"
+    assert phrase(minutes, 2.4567, None) == "Time spent on website: 2.5"
+    assert phrase(minutes, float("nan"), None) == "No time spent on website recorded"
+    created = FeatureInfo("createdate", "createdate", "Create date", "age_days")
+    assert phrase(created, 12.2, None) == "Created 12 days ago"
+    assert phrase(created, 400, None) == "Created 13 months ago"
+    assert spoken("Get updates on DM Content") == "Get updates on DM content"
+    assert date_stem("Last email opened date") == "Last email opened"
+
+
+def test_near_duplicate_sources_give_one_reason():
+    info = [FeatureInfo("activity", "Last Activity", "Last activity", "category", ("Email", "SMS", "Other")),
+            FeatureInfo("notable", "Last Notable Activity", "Last notable activity", "category",
+                        ("Email", "SMS", "Other")),
+            FeatureInfo("visits", "Visits", "Visits", "number")]
+    X = pd.DataFrame({"activity": [0.0, 1.0], "notable": [0.0, 1.0], "visits": [3.0, 1.0]})
+    raw = pd.DataFrame({"Last Activity": ["Email", "SMS"], "Last Notable Activity": ["Email", "SMS"]})
+    c = np.array([[0.5, 0.4, 0.3], [-0.2, 0.6, 0.1]])
+    related = [("Last Activity", "Last Notable Activity")]
+    first, second = reasons_for(c, X, raw, info, related)
+    assert first.up == ["Last activity: Email", "Visits: 3"]          # the pair's 0.9 told once, by the larger
+    assert second.up == ["Last notable activity: SMS", "Visits: 1"] and second.down == []
+    assert reason_texts(c, X, raw, info, related) == [first.text(), second.text()]

@@ -8,7 +8,8 @@ from scoring.models.lightgbm_full import FullLightGBMClassifier
 from scoring.models.logistic import LogisticBaseline
 from scoring.models.points import PointsModel
 from scoring.tiers import assign_tiers, cuts_from_shares, validate_cuts
-from scoring.training import TrainingError, TrainingOptions, fingerprint, train
+from scoring.schema import infer_schema
+from scoring.training import TrainingError, TrainingOptions, fingerprint, train, train_model
 
 from .datasets import b2b_leads, consumer_signups, tiny_history
 
@@ -84,9 +85,16 @@ def test_records_without_outcome_are_scored_not_trained_on():
     assert len(result.model.score(frame)) == len(frame)
 
 
-def test_creation_dates_give_a_time_ordered_split():
+@pytest.fixture(scope="module")
+def b2b_result():
+    """One model for the tests below, trained the way workers call it: a frame, a Schema and the label column."""
     frame, facts = b2b_leads(n=1500)
-    result = train(frame, TrainingOptions(target=facts["target"], id_column=facts["id"]))
+    schema = infer_schema(frame.drop(columns=[facts["target"]]))
+    return frame, facts, train_model(frame, schema, facts["target"], id_column=facts["id"], segments=("Gender",))
+
+
+def test_creation_dates_give_a_time_ordered_split(b2b_result):
+    frame, facts, result = b2b_result
     assert result.model.metadata["split"].startswith("time-ordered")
     dates = pd.to_datetime(frame["Created Date"])
     held_out = dates.loc[result.holdout_index]
@@ -130,10 +138,9 @@ def test_fingerprint_depends_on_the_data():
     assert fingerprint(frame) != fingerprint(frame.iloc[1:])
 
 
-def test_report_data_follows_the_contract_when_the_report_package_is_present():
+def test_report_data_follows_the_contract_when_the_report_package_is_present(b2b_result):
     pytest.importorskip("scoring.report.data", reason="E2's report package is not in the tree yet")
-    frame, facts = b2b_leads(n=1500)
-    result = train(frame, TrainingOptions(target=facts["target"], id_column=facts["id"], segments=("Gender",)))
+    frame, facts, result = b2b_result
     report = result.report
     assert len(report.y_true) == len(report.probability) == len(report.tiers) == len(result.holdout_index)
     assert len(report.segments["Gender"]) == len(result.holdout_index) and len(report.scores) == len(frame)
@@ -141,8 +148,23 @@ def test_report_data_follows_the_contract_when_the_report_package_is_present():
     assert {e["column"] for e in report.excluded} >= {"Gender", facts["leak"]}
 
 
-def test_scores_carry_reasons_when_the_reasons_module_is_present():
-    pytest.importorskip("scoring.reasons", reason="E2's reasons module is not in the tree yet")
-    frame, facts = b2b_leads(n=1500)
-    scored = train(frame, TrainingOptions(target=facts["target"], id_column=facts["id"])).model.score(frame.head(50))
+def test_scores_carry_reasons(b2b_result):
+    frame, facts, result = b2b_result
+    scored = result.model.score(frame.head(50))
+    assert list(scored.columns) == ["score", "probability", "tier", "reasons"]
     assert scored["reasons"].str.len().gt(0).all()
+    assert not scored["reasons"].str.contains(r"\d\.\d{3,}").any()   # no raw floats in the words
+
+
+def test_drift_against_the_reference_kept_in_the_model(b2b_result):
+    frame, facts, result = b2b_result
+    model = result.model
+    assert set(model.summary()["drift_reference"]) == {"score", "features"}
+    same = model.drift(frame)
+    assert same.level == "stable" and same.rows == len(frame) and len(same.feature_psi) >= 1
+    shifted = frame.copy()
+    watched = next(iter(same.feature_psi))
+    shifted[watched] = shifted[watched].sample(frac=1, random_state=0).to_numpy()[::-1]
+    shifted = shifted.sort_values(watched).head(len(frame) // 3)   # a batch from one end of a watched feature
+    assert model.drift(shifted).as_dict()["level"] in ("watch", "act")
+    assert model.drift(np.full(500, 99)).score_psi > 0.25       # scores alone: every record suddenly top-scored

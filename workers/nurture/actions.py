@@ -8,8 +8,9 @@ from typing import Any, Callable
 
 from connector.crm.base import CrmClient, FieldWrite
 from connector.crm.errors import RecordRejected
+from connector.nurture.templates import template_context
 
-from .templates import render, template_context
+from .templates import render
 from .webhook import post_signed
 
 

@@ -5,12 +5,14 @@ from .feedback import OutcomeEvent, OverrideFeedback
 from .installation import Crm, Installation, InstallationStatus, StoredCredentials
 from .model_version import ModelVersion
 from .nurture import ActionLog, NurtureRule
+from .points_rules import PointsRuleSet
 from .records import CurrentScore, RecordSnapshot, ScoreHistory
 from .sync import SyncCursor, SyncKind, SyncRun, SyncStatus
+from .webhook_receipt import WebhookReceipt
 
 __all__ = [
     "ActionLog", "AdminUser", "ApiKey", "AuditEvent", "Base", "Crm", "CurrentScore", "Installation",
     "InstallationOwned", "InstallationStatus", "ModelVersion", "NurtureRule", "OutcomeEvent", "OverrideFeedback",
-    "RecordSnapshot", "ScoreHistory",
-    "StoredCredentials", "SyncCursor", "SyncKind", "SyncRun", "SyncStatus", "utcnow",
+    "PointsRuleSet", "RecordSnapshot", "ScoreHistory",
+    "StoredCredentials", "SyncCursor", "SyncKind", "SyncRun", "SyncStatus", "WebhookReceipt", "utcnow",
 ]

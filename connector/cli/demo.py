@@ -1,0 +1,295 @@
+"""`leadscore demo`: the whole product loop on the embedded default, for someone with nothing but Python.
+
+A sandbox CRM seeded with realistic people starts in this process, the connector's web app starts beside
+it, and a demo admin installs the app through the real OAuth flow (`/install/<crm>`, the sandbox's consent
+form, the callback). The install queues the first sync and training exactly as it does in production;
+here the embedded worker thread runs them (memory broker, SQLite in a fresh instance folder).
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import tempfile
+import time
+from collections import Counter
+from contextlib import ExitStack
+from dataclasses import dataclass
+from html import unescape
+from urllib.parse import urljoin
+
+import click
+import requests
+
+WAIT_LIMIT = 30 * 60  # seconds; a demo of a few thousand contacts takes one or two minutes
+DEMO_ADMIN = "demo@example.com"
+# Seed the CRM as of this long ago: pulls leave out the last moments of changes (HubSpot's search index and
+# Salesforce's commit lag), and a demo's first sync should see every record.
+SEED_AGO = 120.0
+
+
+@dataclass
+class DemoCrm:
+    name: str  # "hubspot" | "salesforce"
+    sandbox: object
+    account_id: str
+    install_path: str
+    config: dict
+
+
+@click.command("demo")
+@click.option("--crm", type=click.Choice(["hubspot", "salesforce"]), default="hubspot", show_default=True,
+              help="Which sandbox CRM to install into.")
+@click.option("--contacts", type=click.IntRange(100, 200_000), default=3000, show_default=True,
+              help="How many people to seed the sandbox with.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.option("--serve", is_flag=True, help="Keep the dashboard and the sandbox running until Ctrl-C.")
+@click.option("--instance", type=click.Path(file_okay=False), default=None,
+              help="Instance folder for the demo database (default: a fresh temporary folder).")
+def demo(crm: str, contacts: int, as_json: bool, serve: bool, instance: str | None) -> None:
+    """Install into a sandbox CRM, sync, train, score and write back, then summarise what happened."""
+    from connector.sandbox.server import SandboxServer
+
+    say = _Progress()
+    with ExitStack() as stack:
+        say(f"Seeding the {crm} sandbox with {contacts:,} people")
+        demo_crm = _start_crm(crm, contacts, stack)
+        app = _make_app(instance or tempfile.mkdtemp(prefix="leadscore-demo-"), demo_crm.config)
+        app_server = stack.enter_context(SandboxServer(app))
+        password = _demo_admin(app)
+        say("Installing through the OAuth flow (/install -> consent -> callback)")
+        installation_id = _install(app_server.base_url, demo_crm, password)
+        _wait(app, installation_id, contacts, say)
+        summary = _summary(app, installation_id)
+        dashboard = app_server.base_url + _dashboard_path(app, installation_id)
+        if as_json:
+            click.echo(json.dumps({**summary, "dashboard": dashboard}))
+        else:
+            _print(summary, crm, dashboard, password if serve else None)
+        if serve:
+            click.echo("Serving the dashboard and the sandbox; press Ctrl-C to stop.", err=True)
+            _sleep_until_interrupted()
+
+
+# -- the sandbox and the app -------------------------------------------------------------------------
+
+
+def _start_crm(crm: str, people: int, stack: ExitStack) -> DemoCrm:
+    from connector.sandbox.server import SandboxServer
+
+    if crm == "hubspot":
+        from connector.sandbox.hubspot import HubSpotSandbox
+
+        sandbox = HubSpotSandbox()
+        sandbox.clock.advance(-SEED_AGO)
+        account = str(sandbox.add_portal(contacts=people, seed=42).id)
+    else:
+        from connector.sandbox.salesforce import SalesforceSandbox
+
+        sandbox = SalesforceSandbox()
+        sandbox.clock.advance(-SEED_AGO)
+        account = sandbox.add_org(leads=people, contacts=0, seed=42).id
+    sandbox.clock.advance(SEED_AGO)
+    base = stack.enter_context(SandboxServer(sandbox.wsgi_app)).base_url
+    sandbox.base_url = base
+    app = sandbox.app
+    if crm == "hubspot":
+        config = {"HUBSPOT_API_BASE": base, "HUBSPOT_AUTHORIZE_URL": f"{base}/oauth/authorize",
+                  "HUBSPOT_TOKEN_URL": f"{base}/oauth/v1/token", "HUBSPOT_CLIENT_ID": app.client_id,
+                  "HUBSPOT_CLIENT_SECRET": app.client_secret}
+        return DemoCrm(crm, sandbox, account, "/install/hubspot", config)
+    config = {"SALESFORCE_LOGIN_URL": base, "SALESFORCE_CLIENT_ID": app.client_id,
+              "SALESFORCE_CLIENT_SECRET": app.client_secret}
+    return DemoCrm(crm, sandbox, account, "/install/salesforce?environment=production", config)
+
+
+def _make_app(instance: str, crm_config: dict):
+    from connector.app import create_app
+    from connector.db import migrate
+
+    app = create_app({"INSTANCE_PATH": instance, "DATABASE_URL": None, "CELERY_BROKER_URL": "memory://",
+                      "REDIS_URL": None, **crm_config})
+    migrate.upgrade(app.config["DATABASE_URL"])
+    return app
+
+
+def _demo_admin(app) -> str:
+    from connector.db import get_session
+    from connector.db.models import AdminUser
+    from connector.security.passwords import hash_password
+
+    password = secrets.token_urlsafe(12)
+    with app.app_context():
+        session = get_session()
+        admin = session.query(AdminUser).filter_by(email=DEMO_ADMIN).one_or_none()
+        if admin is None:
+            admin = AdminUser(email=DEMO_ADMIN, password_hash="")
+            session.add(admin)
+        admin.password_hash = hash_password(password)
+        session.commit()
+    return password
+
+
+# -- the install, as a browser would do it ------------------------------------------------------------
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_FORM = re.compile(r'<form[^>]*method="post"[^>]*action="([^"]+)"', re.I)
+_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+_SELECT = re.compile(r'<select name="([^"]+)"')
+_APPROVE = re.compile(r'<button type="submit" name="([^"]+)" value="(approve|allow)"')
+
+
+def _install(app_url: str, crm: DemoCrm, password: str) -> int:
+    browser = requests.Session()
+    login = browser.get(f"{app_url}/auth/login", timeout=30)
+    token = _CSRF.search(login.text).group(1)
+    signed_in = browser.post(f"{app_url}/auth/login", timeout=30,
+                             data={"email": DEMO_ADMIN, "password": password, "csrf_token": token})
+    _check(signed_in, "sign in to the demo app")
+    consent = browser.get(app_url + crm.install_path, timeout=30)  # redirected to the CRM's consent page
+    _check(consent, "open the CRM's consent page")
+    form = {name: unescape(value) for name, value in _HIDDEN.findall(consent.text)}
+    form[_SELECT.search(consent.text).group(1)] = crm.account_id  # the account to install into
+    button, approve = _APPROVE.search(consent.text).groups()
+    form[button] = approve
+    action = urljoin(consent.url, _FORM.search(consent.text).group(1))
+    finished = browser.post(action, data=form, timeout=120)  # -> callback -> dashboard
+    _check(finished, "finish the install")
+    found = re.search(r"/installations/(\d+)", finished.url)
+    if found is None:
+        raise click.ClickException(f"The install did not land on an installation page (ended at {finished.url}).")
+    return int(found.group(1))
+
+
+def _check(response: requests.Response, doing: str) -> None:
+    if response.status_code >= 400:
+        raise click.ClickException(f"Could not {doing}: HTTP {response.status_code}.")
+
+
+# -- waiting for the worker ----------------------------------------------------------------------------
+
+
+def _wait(app, installation_id: int, people: int, say) -> None:
+    """Follow the queued sync and training through the database, as the dashboard would."""
+    from connector.db import get_session
+    from connector.db.models import AuditEvent, CurrentScore, SyncKind, SyncRun, SyncStatus
+
+    deadline = time.monotonic() + WAIT_LIMIT
+    while time.monotonic() < deadline:
+        with app.app_context():
+            session = get_session()
+            run = session.query(SyncRun).filter(SyncRun.installation_id == installation_id,
+                                                SyncRun.kind == SyncKind.FULL).order_by(SyncRun.id).first()
+            event = session.query(AuditEvent).filter(
+                AuditEvent.installation_id == installation_id,
+                AuditEvent.action.in_(("model.trained", "model.training_skipped"))).first()
+            if run is not None and run.status is SyncStatus.FAILED:
+                raise click.ClickException(f"The first sync failed: {run.message}")
+            if event is not None:
+                if event.action == "model.training_skipped":
+                    say(f"Training skipped: {event.detail.get('reason')}")
+                return
+            if run is None:
+                say("Waiting for the first sync to start")
+            elif run.status is SyncStatus.RUNNING:
+                scored = session.query(CurrentScore).filter_by(installation_id=installation_id).count()
+                pulled = (run.counts or {}).get("pulled", 0)
+                say(f"Syncing: {pulled:,} records pulled (about {people:,} seeded)" if scored == 0 else
+                    f"Scoring and writing back: {scored:,} of {pulled:,}")
+            else:
+                say("Training a model on the synced history, then rescoring")
+        time.sleep(0.5)
+    raise click.ClickException("The demo did not finish within 30 minutes.")
+
+
+class _Progress:
+    """One line per new stage on stderr, so `--json` output on stdout stays clean."""
+
+    def __init__(self):
+        self._last = None
+        self._started = time.monotonic()
+
+    def __call__(self, message: str) -> None:
+        if message != self._last:
+            self._last = message
+            click.echo(f"[{time.monotonic() - self._started:5.1f}s] {message}", err=True)
+
+
+# -- the summary ---------------------------------------------------------------------------------------
+
+
+def _summary(app, installation_id: int) -> dict:
+    from connector.db import get_session
+    from connector.db.models import CurrentScore, ModelVersion, RecordSnapshot, SyncKind, SyncRun
+    from connector.db.scope import InstallationScope
+
+    with app.app_context():
+        scope = InstallationScope.load(get_session(), installation_id)
+        runs = scope.all(SyncRun, order_by=SyncRun.id)
+        scores = scope.all(CurrentScore)
+        label = scope.installation.settings.label
+        positive = {v.lower() for v in label.positive_values}
+        converted = {s.crm_id: str(s.properties.get(label.property) or "").lower() in positive
+                     for s in scope.all(RecordSnapshot)}
+        champion = scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))
+        tiers = Counter(s.override_tier or s.tier for s in scores)
+        api_calls = Counter()
+        for run in runs:
+            api_calls.update(run.api_calls or {})
+        conversion = {}
+        for tier in "ABCD":
+            in_tier = [converted.get(s.crm_id, False) for s in scores if (s.override_tier or s.tier) == tier]
+            conversion[tier] = round(sum(in_tier) / len(in_tier), 4) if in_tier else None
+        ranked = sorted(scores, key=lambda s: -s.score)
+        examples = [ranked[0], ranked[len(ranked) // 2], ranked[-1]] if ranked else []
+        return {
+            "synced": sum((r.counts or {}).get("pulled", 0) for r in runs if r.kind is not SyncKind.RESCORE),
+            "scored": len(scores),
+            "written": sum((r.counts or {}).get("written", 0) for r in runs),
+            "tiers": {t: tiers.get(t, 0) for t in "ABCD"},
+            "conversion_by_tier": conversion,
+            "api_calls": {"total": sum(api_calls.values()), **dict(sorted(api_calls.items()))},
+            "model": {"version": champion.version, "learner": champion.learner,
+                      "roc_auc": (champion.metrics or {}).get("roc_auc")} if champion else None,
+            "examples": [{"crm_id": s.crm_id, "score": s.score, "tier": s.override_tier or s.tier,
+                          "reasons": s.reasons} for s in examples],
+        }
+
+
+def _print(summary: dict, crm: str, dashboard: str, password: str | None) -> None:
+    model = summary["model"] or {}
+    auc = model.get("roc_auc")
+    click.echo(f"\nLeadScore demo on the {crm} sandbox")
+    click.echo(f"  synced {summary['synced']:,} records, scored {summary['scored']:,}, "
+               f"wrote {summary['written']:,} score updates back to the CRM")
+    if model:
+        click.echo(f"  model v{model['version']} ({model['learner']})"
+                   + (f", held-out ROC AUC {auc:.3f}" if isinstance(auc, float) else ""))
+    click.echo("  tier   records   converted")
+    for tier in "ABCD":
+        rate = summary["conversion_by_tier"][tier]
+        click.echo(f"  {tier:<6} {summary['tiers'][tier]:>7,}   {'-' if rate is None else f'{rate:.1%}':>9}")
+    click.echo("  examples:")
+    for example in summary["examples"]:
+        click.echo(f"    #{example['crm_id']}: score {example['score']}, tier {example['tier']}")
+        for reason in example["reasons"][:4]:
+            click.echo(f"        {reason}")
+    calls = ", ".join(f"{k} {v:,}" for k, v in summary["api_calls"].items() if k != "total")
+    click.echo(f"  API calls used: {summary['api_calls']['total']:,} ({calls})")
+    click.echo(f"  dashboard: {dashboard}" + (f"  (sign in as {DEMO_ADMIN} / {password})" if password else
+                                             "  (run with --serve to keep it open)"))
+
+
+def _dashboard_path(app, installation_id: int) -> str:
+    from flask import url_for
+
+    with app.test_request_context():
+        return url_for("dashboard.installation", installation_id=installation_id)
+
+
+def _sleep_until_interrupted() -> None:
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,90 @@
+"""The sync pipeline in process on SQLite against the HubSpot sandbox over HTTP: pull, score, write back
+only what changed, cursor moved after the writes."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from connector.db import get_session
+from connector.db.models import CurrentScore, ModelVersion, SyncCursor, SyncRun, SyncStatus
+
+from .conftest import in_the_past, install_portal, run_task
+
+
+def test_first_sync_scores_every_contact_in_the_sandbox(worker_app, hubspot_sandbox):
+    with in_the_past(hubspot_sandbox):
+        portal = hubspot_sandbox.add_portal(contacts=400, seed=7)
+    installation_id = install_portal(worker_app, hubspot_sandbox, portal.id)
+
+    result = run_task(worker_app, "workers.sync", installation_id=installation_id)
+
+    assert result["counts"]["pulled"] == 400
+    assert result["counts"]["written"] == 400
+    contacts = [hubspot_sandbox.contact(portal.id, cid) for cid in portal.contacts]
+    assert all(c.get("leadscore_score") not in (None, "") for c in contacts)
+    assert {c["leadscore_tier"] for c in contacts} <= {"A", "B", "C", "D"}
+    with worker_app.app_context():
+        session = get_session()
+        run = session.get(SyncRun, result["sync_run_id"])
+        assert run.status is SyncStatus.SUCCEEDED
+        assert run.api_calls["write"] == 4 and run.api_calls["search"] >= 2
+        assert session.query(CurrentScore).count() == 400
+        assert session.query(ModelVersion).filter_by(is_champion=True).one().learner == "points"
+        assert session.query(SyncCursor).one().cursor.get("until") is None  # a finished window
+
+
+def test_next_sync_writes_only_the_records_that_changed(worker_app, hubspot_sandbox):
+    with in_the_past(hubspot_sandbox):
+        portal = hubspot_sandbox.add_portal(contacts=300, seed=8)
+    installation_id = install_portal(worker_app, hubspot_sandbox, portal.id)
+    run_task(worker_app, "workers.sync", installation_id=installation_id)
+
+    quiet = run_task(worker_app, "workers.sync", installation_id=installation_id)
+    assert quiet["counts"]["written"] == 0
+    assert quiet["api_calls"].get("write", 0) == 0
+
+    changed = sorted(portal.contacts)[:20]
+    # Stamped 9 s ago: after the last pull's window, and out of the search lag (10 s) a moment from now.
+    with in_the_past(hubspot_sandbox, 9):
+        hubspot_sandbox.bulk_edit(portal.id, changed, {"pricing_page_views": "40", "num_conversion_events": "9"})
+    time.sleep(1.5)
+    after = run_task(worker_app, "workers.sync", installation_id=installation_id)
+    assert 0 < after["counts"]["written"] <= 20
+    assert after["api_calls"]["write"] == 1
+
+
+@pytest.mark.slow
+def test_training_promotes_a_learned_model_and_rewrites_changed_scores(worker_app, hubspot_sandbox):
+    with in_the_past(hubspot_sandbox):
+        portal = hubspot_sandbox.add_portal(contacts=800, seed=9)
+    installation_id = install_portal(worker_app, hubspot_sandbox, portal.id)
+    run_task(worker_app, "workers.sync", installation_id=installation_id)
+
+    result = run_task(worker_app, "workers.train", installation_id=installation_id)
+
+    assert result["trained"] and result["promoted"], result
+    assert result["rescore"]["written"] > 0
+    with worker_app.app_context():
+        champion = get_session().query(ModelVersion).filter_by(is_champion=True).one()
+        assert champion.version == 2 and champion.learner != "points"
+        assert "lifecyclestage" not in champion.features and "gender" not in champion.features
+    sample = hubspot_sandbox.contact(portal.id, next(iter(portal.contacts)))
+    assert sample["leadscore_model"] == "v2"
+
+
+def test_a_record_with_unreadable_values_is_reported_and_the_rest_go_on(worker_app, hubspot_sandbox):
+    with in_the_past(hubspot_sandbox):
+        portal = hubspot_sandbox.add_portal(contacts=250, seed=10)
+        odd = sorted(portal.contacts)[3]
+        hubspot_sandbox.bulk_edit(portal.id, [odd], {"hs_analytics_num_page_views": "lots", "annualrevenue": "n/a?"})
+    installation_id = install_portal(worker_app, hubspot_sandbox, portal.id)
+
+    result = run_task(worker_app, "workers.sync", installation_id=installation_id)
+
+    assert result["counts"]["written"] == 250
+    assert result["counts"]["malformed"] >= 1
+    with worker_app.app_context():
+        run = get_session().get(SyncRun, result["sync_run_id"])
+        assert run.status is SyncStatus.PARTIAL
+        assert {"crm_id": str(odd), "message": "some values could not be read; scored on the rest"} in run.errors

@@ -1,0 +1,134 @@
+"""An installation's models in the database: the champion that scores, training a challenger on the
+snapshots, and promotion by the registry's rule (`scoring.registry`: the challenger replaces the champion
+unless its held-out ROC AUC, on the same rows, is worse by more than the tolerance)."""
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+
+from connector.crm.base import CrmClient
+from connector.db.models import ModelVersion, RecordSnapshot
+from connector.db.scope import InstallationScope
+from connector.nurture.points_rules import rules_for
+from scoring.evaluation import metrics as evaluate
+from scoring.model import ScoringModel
+from scoring.registry import DEFAULT_TOLERANCE
+from scoring.training import TrainingOptions, train
+
+from .frames import LABEL_COLUMN, labels, record_frame, training_schema
+
+
+@dataclass(frozen=True)
+class Promotion:
+    promoted: bool
+    reason: str
+    challenger_auc: float | None = None
+    champion_auc: float | None = None
+
+
+def champion(scope: InstallationScope) -> ModelVersion | None:
+    return scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))
+
+
+def load_model(version: ModelVersion) -> ScoringModel:
+    """The artefact, unpickled once per process: a version's bytes never change."""
+    model = _loaded.get(version.id)
+    if model is None:
+        model = _loaded[version.id] = ScoringModel.from_bytes(version.artefact)
+        while len(_loaded) > MODELS_KEPT:
+            _loaded.pop(next(iter(_loaded)))
+    return model
+
+
+MODELS_KEPT = 16  # one process serves many installations; keep their champions, not every model ever seen
+_loaded: dict[int, ScoringModel] = {}
+
+
+def train_challenger(scope: InstallationScope, client: CrmClient, learner: str = "auto",
+                     max_rows: int | None = None, progress=lambda step: None) -> tuple[ModelVersion, Promotion]:
+    """Train on the snapshots (a seeded random `max_rows` of them when given), store the result as the next
+    version, and promote it if it wins.
+
+    Raises `scoring.training.TrainingError` (one sentence) when the history cannot be trained on."""
+    settings = scope.installation.settings
+    rows = _training_rows(scope, max_rows)
+    frame = record_frame(rows, settings)
+    frame[LABEL_COLUMN] = labels(rows, settings).astype(str).to_numpy()
+    schema = training_schema(client.schema(), settings)
+    schema = schema.without([c for c in schema.names if c not in frame])
+    # The admin's points rules (None: learnt from the history) serve whenever the points learner is chosen.
+    options = TrainingOptions(target=LABEL_COLUMN, learner=learner, protected=settings.protected_columns,
+                              keep=settings.keep_columns, title=f"Lead scoring: installation {scope.installation_id}",
+                              points_rules=rules_for(scope.installation))
+    result = train(frame, options, schema=schema, progress=progress)
+    model = result.model
+    meta = model.summary()
+    version = ModelVersion(
+        version=_next_version(scope), learner=meta["learner"], artefact=model.to_bytes(), features=meta["features"],
+        excluded={e["column"]: e["reason"] for e in meta["excluded"]}, metrics=meta["metrics"],
+        fingerprint=meta["fingerprint"], is_champion=False)
+    scope.add(version)
+    scope.session.flush()
+    decision = _decide(scope, model, frame, meta["holdout_rows"])
+    if decision.promoted:
+        promote(scope, version)
+    version.metrics = {**version.metrics, "promotion": decision.__dict__}
+    return version, decision
+
+
+def _training_rows(scope: InstallationScope, max_rows: int | None) -> list[dict]:
+    """The snapshots' properties as plain dicts (no ORM objects: 100,000 of those would double the memory)."""
+    ids = list(scope.session.scalars(scope.select(RecordSnapshot).with_only_columns(RecordSnapshot.id)
+                                     .order_by(RecordSnapshot.id)))
+    if max_rows is not None and len(ids) > max_rows:
+        ids = sorted(random.Random(scope.installation_id).sample(ids, max_rows))
+    rows: list[dict] = []
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start:start + ID_CHUNK]
+        rows += scope.session.scalars(scope.select(RecordSnapshot).with_only_columns(RecordSnapshot.properties)
+                                      .where(RecordSnapshot.id.in_(chunk)).order_by(RecordSnapshot.id))
+    return rows
+
+
+ID_CHUNK = 5000
+
+
+def promote(scope: InstallationScope, version: ModelVersion) -> None:
+    current = champion(scope)
+    if current is not None and current.id != version.id:
+        current.is_champion = False
+        scope.session.flush()  # the one-champion index must never see two
+    version.is_champion = True
+    scope.session.flush()
+
+
+def _decide(scope: InstallationScope, challenger: ScoringModel, frame: pd.DataFrame, holdout: list[int]) -> Promotion:
+    current = champion(scope)
+    if current is None:
+        return Promotion(True, "no champion yet")
+    rows = frame.iloc[holdout]
+    y = rows[LABEL_COLUMN].astype(float).to_numpy()
+    features = rows.drop(columns=[LABEL_COLUMN])
+    challenger_auc = _auc(y, challenger.probability(features))
+    champion_auc = _auc(y, load_model(current).probability(features))
+    if math.isnan(champion_auc) or math.isnan(challenger_auc):
+        return Promotion(not math.isnan(challenger_auc), "held-out rows hold one class only",
+                         challenger_auc, champion_auc)
+    promoted = challenger_auc >= champion_auc - DEFAULT_TOLERANCE
+    return Promotion(promoted, f"challenger AUC {challenger_auc:.4f} vs champion v{current.version} "
+                               f"{champion_auc:.4f} (tolerance {DEFAULT_TOLERANCE})", challenger_auc, champion_auc)
+
+
+def _auc(y: np.ndarray, p: np.ndarray) -> float:
+    return evaluate(y, p)["roc_auc"]
+
+
+def _next_version(scope: InstallationScope) -> int:
+    latest = scope.session.scalar(select(func.max(ModelVersion.version))
+                                  .where(ModelVersion.installation_id == scope.installation_id))
+    return (latest or 0) + 1

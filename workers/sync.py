@@ -1,0 +1,109 @@
+"""One sync of one installation: pull what changed, store it, score, write back what changed, nurture, and
+only then move the cursor (the Singer rule: a bookmark moves only after the work it covers is durable).
+
+A run killed midway stays RUNNING with its pull position in `cursor_after`; the next sync of the
+installation (it holds the lock, so the old one is dead) resumes that run instead of starting anew.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Callable
+
+from connector.crm.base import CrmClient
+from connector.crm.errors import CrmError
+from connector.db.models import SyncCursor, SyncKind, SyncRun, SyncStatus, utcnow
+from connector.db.scope import InstallationScope
+
+from .model_versions import champion, load_model, train_challenger
+from .snapshots import upsert_snapshots
+from .write_back import WriteBackStats, score_and_write
+
+log = logging.getLogger(__name__)
+
+CURSOR_KEY = "all"
+# A dozen editable point rules need no more history than this; more only slows the first sync down.
+COLD_START_ROWS = 20_000  # adapters hand back one cursor covering every object type they pull
+
+
+def run_sync(scope: InstallationScope, client: CrmClient, heartbeat: Callable[[], None] = lambda: None,
+             progress: Callable[[str, int], None] = lambda stage, n: None) -> SyncRun:
+    """Sync the installation; returns the finished run. CRM errors fail the run and are raised again."""
+    session = scope.session
+    stored = scope.one_or_none(SyncCursor, SyncCursor.object_type == CURSOR_KEY)
+    run = _unfinished_run(scope) or _new_run(scope, stored)
+    session.commit()
+    started = time.monotonic()
+    calls_before = dict(run.api_calls or {})
+    stats = WriteBackStats()
+    try:
+        pulled = _pull(scope, client, run, heartbeat, progress)
+        version = champion(scope)
+        if version is None:  # cold start: the points model, learnt from the snapshots just pulled
+            version, _ = train_challenger(scope, client, learner="points", max_rows=COLD_START_ROWS)
+            session.commit()
+        model = load_model(version)
+        score_and_write(scope, client, version, model, stats, sync_run_id=run.id,
+                        on_chunk=lambda: (heartbeat(), progress("scored", stats.scored)))
+        if stored is None:
+            stored = scope.add(SyncCursor(object_type=CURSOR_KEY, cursor=run.cursor_after))
+        else:
+            stored.cursor = run.cursor_after
+        _finish(run, stats, pulled, client, calls_before, started,
+                SyncStatus.PARTIAL if stats.rejected or stats.malformed else SyncStatus.SUCCEEDED)
+        session.commit()
+        return run
+    except Exception as exc:
+        session.rollback()
+        _finish(run, stats, run.counts.get("pulled", 0), client, calls_before, started, SyncStatus.FAILED)
+        run.message = _one_line(exc)
+        session.commit()
+        raise
+
+
+def _unfinished_run(scope: InstallationScope) -> SyncRun | None:
+    runs = scope.all(SyncRun, SyncRun.status == SyncStatus.RUNNING,
+                     SyncRun.kind.in_((SyncKind.FULL, SyncKind.INCREMENTAL)), order_by=SyncRun.id.desc(), limit=1)
+    if runs:
+        log.info("resuming sync run %s left unfinished by a stopped worker", runs[0].id)
+    return runs[0] if runs else None
+
+
+def _new_run(scope: InstallationScope, stored: SyncCursor | None) -> SyncRun:
+    cursor = stored.cursor if stored is not None else None
+    return scope.add(SyncRun(kind=SyncKind.FULL if cursor is None else SyncKind.INCREMENTAL,
+                             status=SyncStatus.RUNNING, started_at=utcnow(), cursor_before=cursor,
+                             cursor_after=cursor, counts={}, api_calls={}, errors=[]))
+
+
+def _pull(scope, client: CrmClient, run: SyncRun, heartbeat, progress) -> int:
+    """Stream every changed record into snapshots, committing the pull position with each batch."""
+    names = scope.installation.settings.field_names
+    pulled = int((run.counts or {}).get("pulled", 0))
+    for batch in client.pull_changed(run.cursor_after):
+        upsert_snapshots(scope, batch.records, names)
+        pulled += len(batch.records)
+        run.cursor_after = batch.cursor
+        run.counts = {**(run.counts or {}), "pulled": pulled}
+        scope.session.commit()
+        heartbeat()
+        progress("pulled", pulled)
+    return pulled
+
+
+def _finish(run: SyncRun, stats: WriteBackStats, pulled: int, client: CrmClient, calls_before: dict,
+            started: float, status: SyncStatus) -> None:
+    calls = dict(calls_before)
+    for kind, n in client.api_calls.items():
+        calls[kind] = calls.get(kind, 0) + n
+    run.api_calls = calls
+    run.counts = {"pulled": pulled, **stats.counts()}
+    run.errors = (run.errors or []) + stats.errors[:500]  # enough to act on; the counts hold the totals
+    run.duration_seconds = (run.duration_seconds or 0.0) + time.monotonic() - started
+    run.finished_at = utcnow()
+    run.status = status
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"{type(exc).__name__}: {text}"[:500] if not isinstance(exc, CrmError) else text[:500]

@@ -1,0 +1,187 @@
+"""The Celery tasks, by the names the connector sends them under. Ids in, everything reloaded inside.
+
+Delivery is at least once (late acks): every task is safe to run twice. Tasks decide retry or give up by
+the adapters' error kinds: rate limits and outages are retried later, a revoked grant is not (the admin
+must reconnect; `client_for` has marked the installation).
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from datetime import timedelta
+
+from celery import shared_task
+from flask import current_app
+
+from connector.crm.errors import AuthRevoked, CrmUnavailable, RateLimited
+from connector.db import get_session
+from connector.db.audit import record_event
+from connector.db.models import Installation, InstallationStatus, SyncKind, SyncRun, SyncStatus, utcnow
+from connector.db.scope import InstallationScope
+from connector.install.credentials import client_for
+from scoring.training import TrainingError
+
+from .locks import LockHeld, installation_lock, is_locked
+from .model_versions import champion, load_model, train_challenger
+from .rate_limit import gate_for
+from .rescore import FLUSH_TASK, queue_rescore, rescore_records, take_pending
+from .sync import run_sync
+from .write_back import WriteBackStats, score_and_write
+
+log = logging.getLogger(__name__)
+
+SYNC, TRAIN, RESCORE = "workers.sync", "workers.train", "workers.rescore"
+OUTAGE_RETRIES = 5
+
+
+@shared_task(name=SYNC, bind=True, max_retries=OUTAGE_RETRIES)
+def sync(self, installation_id: int, requested_by: str = "schedule") -> dict | None:
+    with _installation(installation_id) as scope:
+        if scope is None:
+            return None
+        with _retrying(self), installation_lock(installation_id, "sync", _lock_seconds()) as lock, \
+                _client(scope) as client:
+            run = run_sync(scope, client, heartbeat=lock.check)
+            log.info("sync of installation %s (%s): %s", installation_id, requested_by, run.counts)
+            return {"sync_run_id": run.id, "counts": run.counts, "api_calls": run.api_calls}
+
+
+@shared_task(name=TRAIN, bind=True, max_retries=OUTAGE_RETRIES)
+def train(self, installation_id: int, requested_by: str = "schedule") -> dict | None:
+    """Train a challenger; if it is promoted, rescore every record and write those whose score changed."""
+    with _installation(installation_id) as scope:
+        if scope is None:
+            return None
+        # The sync lock: a rescore-everything pass must not race a sync's writes of the same records.
+        with _retrying(self), installation_lock(installation_id, "sync", _lock_seconds()) as lock, \
+                _client(scope) as client:
+            try:
+                version, decision = train_challenger(scope, client)
+            except TrainingError as exc:
+                log.warning("installation %s cannot be trained yet: %s", installation_id, exc)
+                record_event(scope.session, requested_by, "model.training_skipped", installation_id, reason=str(exc))
+                scope.session.commit()
+                return {"trained": False, "message": str(exc)}
+            scope.session.commit()
+            result = {"trained": True, "version": version.version, "promoted": decision.promoted,
+                      "reason": decision.reason}
+            if decision.promoted:
+                result["rescore"] = _rescore_all(scope, client, lock.check)
+            # Last, so whoever waits on this event (the dashboard, `leadscore demo`) sees the rescoring done.
+            record_event(scope.session, requested_by, "model.trained", installation_id, **result)
+            scope.session.commit()
+            log.info("training of installation %s (%s): %s", installation_id, requested_by, result)
+            return result
+
+
+@shared_task(name=RESCORE, bind=True, max_retries=OUTAGE_RETRIES)
+def rescore(self, installation_id: int, record_ids: list[str], requested_by: str = "webhook") -> dict | None:
+    now = queue_rescore(installation_id, record_ids, current_app.config["RESCORE_DEBOUNCE_SECONDS"],
+                        lambda countdown: rescore_pending.apply_async(args=[installation_id], countdown=countdown))
+    if now is None:
+        return {"queued": len(record_ids)}
+    return _rescore(self, installation_id, now)
+
+
+@shared_task(name=FLUSH_TASK, bind=True, max_retries=OUTAGE_RETRIES)
+def rescore_pending(self, installation_id: int) -> dict | None:
+    return _rescore(self, installation_id, take_pending(installation_id))
+
+
+@shared_task(name="workers.schedule_due_syncs")
+def schedule_due_syncs() -> list[int]:
+    """Beat calls this every minute: sync each active, unpaused installation whose interval has passed."""
+    session = get_session()
+    due = []
+    for installation in session.query(Installation).filter(Installation.status == InstallationStatus.ACTIVE):
+        settings = installation.settings
+        if settings.paused or is_locked(installation.id, "sync"):
+            continue
+        scope = InstallationScope(session, installation)
+        last = scope.all(SyncRun, SyncRun.kind.in_((SyncKind.FULL, SyncKind.INCREMENTAL)),
+                         order_by=SyncRun.started_at.desc(), limit=1)
+        if not last or last[0].status == SyncStatus.RUNNING or \
+                last[0].started_at + timedelta(minutes=settings.schedule_minutes) <= utcnow():
+            sync.apply_async(kwargs={"installation_id": installation.id, "requested_by": "schedule"})
+            due.append(installation.id)
+    return due
+
+
+@shared_task(name="workers.schedule_training")
+def schedule_training() -> list[int]:
+    """Beat calls this nightly: train every active installation (paused ones too: training writes only
+    when a better model changes scores, and pausing stops the sync schedule, not the product)."""
+    ids = [i.id for i in get_session().query(Installation).filter(Installation.status == InstallationStatus.ACTIVE)]
+    for installation_id in ids:
+        train.apply_async(kwargs={"installation_id": installation_id, "requested_by": "schedule"})
+    return ids
+
+
+# -- shared plumbing ---------------------------------------------------------------------------------
+
+
+def _rescore(task, installation_id: int, record_ids: list[str]) -> dict | None:
+    with _installation(installation_id) as scope:
+        if scope is None or not record_ids:
+            return None
+        with _retrying(task), _client(scope) as client:
+            run = rescore_records(scope, client, record_ids)
+            return {"sync_run_id": run.id, "counts": run.counts} if run is not None else None
+
+
+def _rescore_all(scope, client, heartbeat) -> dict:
+    run = scope.add(SyncRun(kind=SyncKind.RESCORE, status=SyncStatus.RUNNING, started_at=utcnow(), counts={},
+                            api_calls={}, errors=[]))
+    scope.session.commit()
+    version = champion(scope)
+    stats = WriteBackStats()
+    score_and_write(scope, client, version, load_model(version), stats, on_chunk=heartbeat, sync_run_id=run.id)
+    run.counts, run.errors, run.api_calls = stats.counts(), stats.errors[:500], dict(client.api_calls)
+    run.status = SyncStatus.PARTIAL if stats.rejected or stats.malformed else SyncStatus.SUCCEEDED
+    run.finished_at = utcnow()
+    run.duration_seconds = (run.finished_at - run.started_at).total_seconds()
+    scope.session.commit()
+    return run.counts
+
+
+@contextmanager
+def _installation(installation_id: int):
+    scope = InstallationScope.load(get_session(), installation_id)
+    if scope is None:
+        log.warning("installation %s no longer exists; nothing to do", installation_id)
+    elif scope.installation.status is not InstallationStatus.ACTIVE:
+        log.info("installation %s is %s; skipped", installation_id, scope.installation.status.value)
+        scope = None
+    yield scope
+
+
+@contextmanager
+def _client(scope: InstallationScope):
+    installation = scope.installation
+    client = client_for(installation, gate=gate_for(installation.crm.value, current_app.config["RATE_LIMIT_SPEED"]))
+    try:
+        yield client
+    finally:
+        close = getattr(client, "close", None)
+        if close is not None:
+            close()
+
+
+@contextmanager
+def _retrying(task):
+    """Turn the errors worth waiting out into Celery retries; a revoked grant ends the task quietly."""
+    try:
+        yield
+    except LockHeld:
+        # Another worker holds the installation (or held it and died: the lock then expires by this time).
+        raise task.retry(countdown=_lock_seconds(), max_retries=3)
+    except RateLimited as exc:
+        raise task.retry(countdown=max(exc.retry_after, 1.0), exc=exc)
+    except CrmUnavailable as exc:
+        raise task.retry(countdown=min(600, 10 * 2 ** task.request.retries), exc=exc)
+    except AuthRevoked as exc:
+        log.warning("installation grant unusable, admin must reconnect: %s", exc)
+
+
+def _lock_seconds() -> float:
+    return current_app.config["SYNC_LOCK_SECONDS"]

@@ -1,0 +1,196 @@
+"""Score what needs scoring and write back only what changed, chunk by chunk, resumable at any point.
+
+What needs scoring is read from the database, not remembered: a snapshot newer than its score, a score
+by another model than the champion, or a score that never landed in the CRM. So a sync killed anywhere
+leaves state from which the next one picks up exactly the records still owed a score or a write.
+
+Per chunk: score -> write the changed records to the CRM -> stage their new current scores -> hand tier
+transitions to nurturing, whose first commit makes the scores and its action claims durable together
+(a crash before it recomputes the same transitions; after it, the claims stop any action firing twice).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+import pandas as pd
+from sqlalchemy import and_, or_, update
+
+from connector.crm.base import CrmClient, FieldWrite
+from connector.db.models import CurrentScore, Installation, ModelVersion, RecordSnapshot, ScoreHistory, utcnow
+from connector.db.scope import InstallationScope
+from connector.db.settings import InstallationSettings
+from scoring.model import ScoringModel
+from workers import nurture
+from workers.transitions import TierTransition
+
+from .frames import OWNER_PROPERTY, record_frame
+
+log = logging.getLogger(__name__)
+
+CHUNK = 1000  # records scored, compared and written together (10 HubSpot batch calls, 5 Salesforce ones)
+
+
+@dataclass
+class WriteBackStats:
+    scored: int = 0
+    written: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    malformed: int = 0
+    transitions: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {"scored": self.scored, "written": self.written, "unchanged": self.unchanged,
+                "rejected": self.rejected, "malformed": self.malformed, "transitions": self.transitions}
+
+
+@dataclass(frozen=True)
+class Scored:
+    snapshot: RecordSnapshot
+    score: int
+    probability: float
+    model_tier: str
+    tier: str  # the one written: the rep's override when set
+    override: str | None
+    reasons: list[str]
+
+
+def score_and_write(scope: InstallationScope, client: CrmClient, version: ModelVersion, model: ScoringModel,
+                    stats: WriteBackStats, crm_ids: list[str] | None = None, on_chunk: Callable[[], None] = lambda: None,
+                    sync_run_id: int | None = None) -> None:
+    """Work through every record owed a score or a write (or just `crm_ids`, for webhook rescoring)."""
+    last_id = 0
+    while True:
+        rows = _pending(scope, version, last_id, crm_ids)
+        if not rows:
+            return
+        last_id = rows[-1][0].id
+        _chunk(scope, client, version, model, rows, stats, sync_run_id)
+        on_chunk()
+
+
+def _pending(scope: InstallationScope, version: ModelVersion, after_id: int,
+             crm_ids: list[str] | None) -> list[tuple[RecordSnapshot, CurrentScore | None]]:
+    joined = and_(CurrentScore.installation_id == RecordSnapshot.installation_id,
+                  CurrentScore.object_type == RecordSnapshot.object_type, CurrentScore.crm_id == RecordSnapshot.crm_id)
+    query = scope.select(RecordSnapshot).add_columns(CurrentScore).outerjoin(CurrentScore, joined).where(
+        RecordSnapshot.id > after_id)
+    if crm_ids is not None:
+        query = query.where(RecordSnapshot.crm_id.in_(crm_ids))
+    else:
+        query = query.where(or_(CurrentScore.id.is_(None), RecordSnapshot.synced_at > CurrentScore.scored_at,
+                                CurrentScore.written_at.is_(None), CurrentScore.model_version_id.is_(None),
+                                CurrentScore.model_version_id != version.id))
+    return [tuple(row) for row in scope.session.execute(query.order_by(RecordSnapshot.id).limit(CHUNK))]
+
+
+def _chunk(scope, client, version, model, rows, stats: WriteBackStats, sync_run_id) -> None:
+    installation = scope.installation
+    settings = installation.settings
+    scored = _score(model, [snapshot for snapshot, _ in rows], settings, stats)
+    current = {snapshot.id: score for snapshot, score in rows}
+    changed = [s for s in scored if _differs(s, current.get(s.snapshot.id))]
+    unchanged = [current[s.snapshot.id].id for s in scored if not _differs(s, current.get(s.snapshot.id))]
+    now = utcnow()
+    if unchanged:
+        scope.session.execute(update(CurrentScore).where(CurrentScore.id.in_(unchanged))
+                              .values(scored_at=now, model_version_id=version.id))
+    stats.scored += len(scored)
+    stats.unchanged += len(unchanged)
+    if not changed:
+        scope.session.commit()
+        return
+    result = client.write_fields([_field_write(s, settings, version, now) for s in changed])
+    landed = set(result.written)
+    for rejection in result.rejected:
+        stats.rejected += 1
+        stats.errors.append({"crm_id": rejection.crm_id, "message": rejection.reason, "code": rejection.code})
+    transitions = []
+    for s in changed:
+        if s.snapshot.crm_id not in landed:
+            continue
+        previous = current.get(s.snapshot.id)
+        transition = _store(scope, s, previous, version, now, installation)
+        if transition is not None:
+            transitions.append(transition)
+    stats.written += len(landed)
+    stats.transitions += len(transitions)
+    nurture.run_for_transitions(scope.session, installation, client, transitions, sync_run_id)
+    scope.session.commit()
+
+
+def _score(model: ScoringModel, snapshots: list[RecordSnapshot], settings: InstallationSettings,
+           stats: WriteBackStats) -> list[Scored]:
+    frame = record_frame([s.properties for s in snapshots], settings)
+    try:
+        out = model.score(frame)
+        unreadable = model.unusable_rows(frame)
+    except Exception:  # one malformed record must not cost the batch: find it by scoring one at a time
+        log.exception("scoring a chunk failed; scoring its %d records one by one", len(snapshots))
+        return [s for s in (_score_one(model, snap, settings, stats) for snap in snapshots) if s is not None]
+    stats.malformed += int(unreadable.sum())
+    stats.errors += [{"crm_id": snapshot.crm_id, "message": "some values could not be read; scored on the rest"}
+                     for snapshot, bad in zip(snapshots, unreadable) if bad]
+    return [_scored(snapshot, row, settings) for snapshot, row in zip(snapshots, out.itertuples(index=False))]
+
+
+def _score_one(model, snapshot, settings, stats) -> Scored | None:
+    try:
+        row = next(model.score(record_frame([snapshot.properties], settings)).itertuples(index=False))
+    except Exception as exc:
+        stats.malformed += 1
+        stats.errors.append({"crm_id": snapshot.crm_id, "message": f"could not be scored: {exc}"[:300]})
+        return None
+    return _scored(snapshot, row, settings)
+
+
+def _scored(snapshot: RecordSnapshot, row, settings: InstallationSettings) -> Scored:
+    score = int(row.score)
+    # Cut points the admin set in settings win over the ones the model learnt from training shares.
+    model_tier = str(row.tier) if not _custom_cuts(settings) else settings.tier_cuts.tier_for(score)
+    tier, override = nurture.effective_tier(snapshot.properties, model_tier, settings.field_names)
+    reasons = [r for r in str(row.reasons or "").split("; ") if r]
+    return Scored(snapshot, score, float(row.probability), model_tier, tier, override, reasons)
+
+
+def _custom_cuts(settings: InstallationSettings) -> bool:
+    return settings.tier_cuts != type(settings.tier_cuts)()
+
+
+def _differs(s: Scored, current: CurrentScore | None) -> bool:
+    if current is None or current.written_at is None:
+        return True
+    written_tier = current.override_tier or current.tier
+    return (s.score, s.tier, s.reasons) != (current.score, written_tier, list(current.reasons or []))
+
+
+def _field_write(s: Scored, settings: InstallationSettings, version: ModelVersion, now: datetime) -> FieldWrite:
+    names = settings.field_names
+    return FieldWrite(crm_id=s.snapshot.crm_id, object_type=s.snapshot.object_type, values={
+        names.score: str(s.score), names.tier: s.tier, names.reasons: "\n".join(s.reasons),
+        names.scored_at: now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        names.model: f"v{version.version}"})
+
+
+def _store(scope: InstallationScope, s: Scored, previous: CurrentScore | None, version: ModelVersion,
+           now: datetime, installation: Installation) -> TierTransition | None:
+    values = dict(score=s.score, probability=s.probability, tier=s.model_tier, reasons=s.reasons,
+                  model_version_id=version.id, scored_at=now, written_at=now, override_tier=s.override)
+    old_tier = (previous.override_tier or previous.tier) if previous is not None and previous.written_at else None
+    old_score = previous.score if previous is not None and previous.written_at else None
+    if previous is None:
+        scope.add(CurrentScore(object_type=s.snapshot.object_type, crm_id=s.snapshot.crm_id, **values))
+    else:
+        for key, value in values.items():
+            setattr(previous, key, value)
+    scope.add(ScoreHistory(object_type=s.snapshot.object_type, crm_id=s.snapshot.crm_id, **values))
+    if old_tier == s.tier:
+        return None
+    owner = s.snapshot.properties.get(OWNER_PROPERTY.get(installation.crm.value, ""))
+    return TierTransition(crm_id=s.snapshot.crm_id, owner_id=owner or None, old_tier=old_tier, new_tier=s.tier,
+                          old_score=old_score, new_score=s.score, reasons=s.reasons, model_tier=s.model_tier,
+                          override_tier=s.override)
