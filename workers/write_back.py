@@ -11,14 +11,15 @@ transitions to nurturing, whose first commit makes the scores and its action cla
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-import pandas as pd
+from flask import current_app
 from sqlalchemy import and_, or_, update
 
-from connector.crm.base import CrmClient, FieldWrite
+from connector.crm.base import CrmClient, FieldWrite, WriteResult
 from connector.db.models import CurrentScore, Installation, ModelVersion, RecordSnapshot, ScoreHistory, utcnow
 from connector.db.scope import InstallationScope
 from connector.db.settings import InstallationSettings
@@ -62,15 +63,44 @@ class Scored:
 def score_and_write(scope: InstallationScope, client: CrmClient, version: ModelVersion, model: ScoringModel,
                     stats: WriteBackStats, crm_ids: list[str] | None = None, on_chunk: Callable[[], None] = lambda: None,
                     sync_run_id: int | None = None) -> None:
-    """Work through every record owed a score or a write (or just `crm_ids`, for webhook rescoring)."""
+    """Work through every record owed a score or a write (or just `crm_ids`, for webhook rescoring).
+
+    Two chunks are in flight: while one chunk's writes go out (paced by the rate limiter, on a writer
+    thread) the next chunk is scored, so neither the CPU nor the account's request allowance waits for the
+    other. A chunk's results are stored, and its transitions nurtured, before the next chunk's writes start.
+    """
+    app = current_app._get_current_object()
     last_id = 0
-    while True:
-        rows = _pending(scope, version, last_id, crm_ids)
-        if not rows:
-            return
-        last_id = rows[-1][0].id
-        _chunk(scope, client, version, model, rows, stats, sync_run_id)
-        on_chunk()
+    in_flight: tuple[Prepared, Future] | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crm-writes") as writer:
+        while True:
+            rows = _pending(scope, version, last_id, crm_ids)
+            prepared = _prepare(scope, version, model, rows, stats) if rows else None
+            if in_flight is not None:
+                _finish(scope, client, version, *in_flight, stats, sync_run_id)
+                on_chunk()
+            if prepared is None:
+                return
+            last_id = rows[-1][0].id
+            writes = [_field_write(s, prepared.settings, version, prepared.now) for s in prepared.changed]
+            in_flight = (prepared, writer.submit(_write, app, client, writes))
+
+
+@dataclass
+class Prepared:
+    """One chunk scored and compared: what must be written, and the current scores it replaces."""
+
+    settings: InstallationSettings
+    changed: list[Scored]
+    current: dict[int, CurrentScore | None]
+    now: datetime
+
+
+def _write(app, client: CrmClient, writes: list[FieldWrite]) -> WriteResult:
+    if not writes:
+        return WriteResult()
+    with app.app_context():  # a token refresh stores the new grant through the app's database
+        return client.write_fields(writes)
 
 
 def _pending(scope: InstallationScope, version: ModelVersion, after_id: int,
@@ -88,9 +118,8 @@ def _pending(scope: InstallationScope, version: ModelVersion, after_id: int,
     return [tuple(row) for row in scope.session.execute(query.order_by(RecordSnapshot.id).limit(CHUNK))]
 
 
-def _chunk(scope, client, version, model, rows, stats: WriteBackStats, sync_run_id) -> None:
-    installation = scope.installation
-    settings = installation.settings
+def _prepare(scope, version, model, rows, stats: WriteBackStats) -> Prepared:
+    settings = scope.installation.settings
     scored = _score(model, [snapshot for snapshot, _ in rows], settings, stats)
     current = {snapshot.id: score for snapshot, score in rows}
     changed = [s for s in scored if _differs(s, current.get(s.snapshot.id))]
@@ -101,24 +130,28 @@ def _chunk(scope, client, version, model, rows, stats: WriteBackStats, sync_run_
                               .values(scored_at=now, model_version_id=version.id))
     stats.scored += len(scored)
     stats.unchanged += len(unchanged)
-    if not changed:
-        scope.session.commit()
-        return
-    result = client.write_fields([_field_write(s, settings, version, now) for s in changed])
+    return Prepared(settings, changed, current, now)
+
+
+def _finish(scope, client, version, prepared: Prepared, written: Future, stats: WriteBackStats,
+            sync_run_id) -> None:
+    """Store what landed, hand its tier transitions to nurturing, commit."""
+    result = written.result()
     landed = set(result.written)
     for rejection in result.rejected:
         stats.rejected += 1
         stats.errors.append({"crm_id": rejection.crm_id, "message": rejection.reason, "code": rejection.code})
+    installation = scope.installation
     transitions = []
-    for s in changed:
+    for s in prepared.changed:
         if s.snapshot.crm_id not in landed:
             continue
-        previous = current.get(s.snapshot.id)
-        transition = _store(scope, s, previous, version, now, installation)
+        transition = _store(scope, s, prepared.current.get(s.snapshot.id), version, prepared.now, installation)
         if transition is not None:
             transitions.append(transition)
     stats.written += len(landed)
     stats.transitions += len(transitions)
+    # Called even with no transitions: it also finishes actions an interrupted run left unfinished.
     nurture.run_for_transitions(scope.session, installation, client, transitions, sync_run_id)
     scope.session.commit()
 

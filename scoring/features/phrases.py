@@ -35,8 +35,7 @@ def shown_number(values: np.ndarray) -> np.ndarray:
 
 
 def quote_number(value: float) -> str:
-    value = round(value) if abs(value) >= 10 else round(value, 1) if abs(value) >= 1 else round(value, 2)
-    value = float(value)
+    value = float(shown_number(np.float64(value)))
     return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 

@@ -5,7 +5,12 @@ in its own group): raw(x) = bias + sum_j f_j(x_j). A depth-2 booster fitted to w
 shows which pairs of features interact; stage 2 boosts trees confined to those pairs: + sum_(i,j) f_ij(x_i, x_j).
 
 After fit every tree is read off into tables over the features' split points (see tables.py), so the model is
-a few gathers per row: contributions are exact (they are the model itself) and far faster than TreeSHAP.
+a few gathers per row: contributions are exact (they are the model itself) and far faster than TreeSHAP. A pair
+table is purified first (its row and column averages moved into the main effects), and what is left, the pure
+interaction, is credited half to each of its two features.
+
+Measured on the X Education lead set (bench/scoring_auc_cost.py): main effects alone cost 0.0114 held-out AUC
+against the unconstrained LightGBM; with 15 pair tables 0.0040 (README split) and 0.0029 (5-fold mean).
 """
 from __future__ import annotations
 
@@ -66,8 +71,8 @@ class AdditiveBoostingClassifier:
     def _params(self, num_leaves: int, constraints: list[list[int]] | None) -> dict:
         # No bagging: each table's mean over the training rows is then also TreeSHAP's expectation.
         params = dict(objective="binary", learning_rate=self.learning_rate, num_leaves=num_leaves,
-                    min_child_samples=self.min_child_samples, lambda_l2=self.reg_lambda, num_threads=self.n_jobs,
-                    seed=self.random_state, verbose=-1, cat_smooth=10, min_data_per_group=20)
+                      min_child_samples=self.min_child_samples, lambda_l2=self.reg_lambda, num_threads=self.n_jobs,
+                      seed=self.random_state, verbose=-1, cat_smooth=10, min_data_per_group=20)
         if constraints:
             params["interaction_constraints"] = constraints
         return params

@@ -1,7 +1,6 @@
 """`leadscore train` / `leadscore score` as a user runs them, on the X Education set and on unseen shapes."""
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
