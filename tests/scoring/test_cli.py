@@ -16,6 +16,7 @@ def report_package_present() -> bool:
     return True
 
 
+@pytest.mark.slow  # trains on the X Education set (once per session)
 def test_x_education_train_reports_held_out_auc_with_the_leak_excluded(x_education_model):
     out, printed = x_education_model
     summary = json.loads((out / "model.json").read_text())
@@ -35,6 +36,7 @@ def test_x_education_train_reports_held_out_auc_with_the_leak_excluded(x_educati
         assert (out / "report.html").is_file()
 
 
+@pytest.mark.slow  # trains on the X Education set (once per session)
 def test_scoring_held_out_rows_gives_the_same_auc_and_falling_tiers(x_education_model, x_education, leadscore,
                                                                     tmp_path):
     out, _ = x_education_model
@@ -53,6 +55,7 @@ def test_scoring_held_out_rows_gives_the_same_auc_and_falling_tiers(x_education_
     assert rates.index.tolist() == ["A", "B", "C", "D"] and rates.is_monotonic_decreasing, rates
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", [b2b_leads, consumer_signups])
 def test_unseen_csv_shapes_train_and_score_unchanged(shape, leadscore, tmp_path):
     frame, facts = shape()
@@ -151,6 +154,7 @@ def test_tier_cuts_can_be_set_on_the_command_line(leadscore, tmp_path):
     assert result.exit_code != 0 and "falling from A to C" in result.output
 
 
+@pytest.mark.slow  # trains on the X Education set (once per session)
 def test_scoring_a_csv_without_any_model_column_is_one_sentence(x_education_model, leadscore, tmp_path):
     out, _ = x_education_model
     (tmp_path / "other.csv").write_text("colour,size\nred,3\n")

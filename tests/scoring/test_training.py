@@ -66,6 +66,7 @@ def test_default_points_rules_come_from_univariate_lift():
     assert {"downloads", "source"} & {r["when"]["column"] for r in meta["points_rules"]}
 
 
+@pytest.mark.slow
 def test_tiers_fall_from_a_to_d_and_learners_beat_the_coin_on_unseen_shapes():
     for frame, facts in (b2b_leads(n=2500), consumer_signups(n=2000)):
         meta = train(frame, TrainingOptions(target=facts["target"], positive=facts["positive"],
