@@ -17,28 +17,41 @@ BINS = 10
 
 
 def reference(values, bins: int = BINS, categorical: bool = False) -> dict:
-    """Bin edges (training quantiles, or one bin per code for categories) and the share of values per bin;
-    missing values form the last bin."""
+    """Bins and the share of values per bin: training quantiles for numbers; for categories, the bins - 1 most
+    common codes and one bin for the rest (a bin per rare category would make small batches read as drift
+    from sampling noise alone). Missing values form the last bin."""
     values = np.asarray(values, dtype="float64")
     finite = values[~np.isnan(values)]
     if categorical:
-        edges = np.unique(finite)[:-1] + 0.5 if len(finite) else np.array([])
+        codes, counts = np.unique(finite, return_counts=True)
+        ref = {"codes": sorted(codes[np.argsort(-counts, kind="stable")][:bins - 1].tolist())}
     else:
         edges = np.unique(np.quantile(finite, np.linspace(0, 1, bins + 1)[1:-1])) if len(finite) else np.array([])
-    return {"edges": edges.tolist(), "shares": _shares(edges, values).tolist()}
+        ref = {"edges": edges.tolist()}
+    return {**ref, "shares": _shares(ref, values).tolist()}
 
 
-def _shares(edges: np.ndarray, values: np.ndarray) -> np.ndarray:
+def _shares(ref: dict, values: np.ndarray) -> np.ndarray:
     if len(values) == 0:
         raise ValueError("psi needs values on both sides")
     nan = np.isnan(values)
-    counts = np.bincount(np.searchsorted(edges, values[~nan], side="right"), minlength=len(edges) + 1)
+    finite = values[~nan]
+    if "codes" in ref:
+        codes = np.asarray(ref["codes"], dtype="float64")
+        slots = np.searchsorted(codes, finite)
+        known = (slots < len(codes)) & (codes[np.minimum(slots, len(codes) - 1)] == finite) if len(codes) else \
+            np.zeros(len(finite), dtype=bool)
+        slots = np.where(known, slots, len(codes))  # every other category shares the bin after the common ones
+        counts = np.bincount(slots, minlength=len(codes) + 1)
+    else:
+        edges = np.asarray(ref["edges"])
+        counts = np.bincount(np.searchsorted(edges, finite, side="right"), minlength=len(edges) + 1)
     return np.append(counts, nan.sum()) / len(values)
 
 
 def psi_against(ref: dict, actual) -> float:
     expected = np.maximum(np.asarray(ref["shares"]), FLOOR)
-    observed = np.maximum(_shares(np.asarray(ref["edges"]), np.asarray(actual, dtype="float64")), FLOOR)
+    observed = np.maximum(_shares(ref, np.asarray(actual, dtype="float64")), FLOOR)
     return float(np.sum((observed - expected) * np.log(observed / expected)))
 
 

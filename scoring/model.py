@@ -46,13 +46,17 @@ class ScoringModel:
         X = self.builder.transform(frame)
         return self.calibrator.transform(self.learner.predict_proba(X)[:, 1])
 
-    def score(self, frame: pd.DataFrame, reasons: bool = True) -> pd.DataFrame:
-        """score (0-100), probability, tier and reasons for every row, in the frame's order and index."""
-        return self.score_counting_unreadable(frame, reasons)[0]
+    def score(self, frame: pd.DataFrame, reasons: bool = True, as_of=None) -> pd.DataFrame:
+        """score (0-100), probability, tier and reasons for every row, in the frame's order and index.
+        `as_of` (a datetime, e.g. now for live records) is the moment ages are measured to; by default the
+        newest date seen in training, so scoring a historical CSV reproduces training's view of it."""
+        return self.score_counting_unreadable(frame, reasons, as_of)[0]
 
-    def score_counting_unreadable(self, frame: pd.DataFrame, reasons: bool = True) -> tuple[pd.DataFrame, int]:
+    def score_counting_unreadable(self, frame: pd.DataFrame, reasons: bool = True,
+                                  as_of=None) -> tuple[pd.DataFrame, int]:
         """As score(), and how many rows had a filled-in value that could not be read (scored on the rest)."""
-        X, unreadable = self.builder.transform_counting_unreadable(frame)
+        builder = self.builder if as_of is None else self.builder.at(as_of)
+        X, unreadable = builder.transform_counting_unreadable(frame)
         contributions = self.learner.contributions(X) if reasons else None
         # The additive learner's probability is its contributions summed: no second pass over the tables.
         from_contributions = getattr(self.learner, "probability_from", None)
@@ -72,19 +76,22 @@ class ScoringModel:
         """Boolean per row: some filled-in value could not be read and was treated as missing."""
         return self.builder.transform_counting_unreadable(frame)[1] > 0
 
-    def drift(self, records_or_scores) -> DriftReport:
+    def drift(self, records_or_scores, scores=None) -> DriftReport:
         """PSI against the training reference kept in the metadata: of the score and the top features when given
-        records (a DataFrame), of the score alone when given scores (0-100)."""
+        records (a DataFrame), of the score alone when given scores (0-100). `scores` saves scoring the records
+        again when the caller has them (they may cover more rows than the records, e.g. a sample of them)."""
         ref = self.metadata.get("drift_reference")
         if not ref:
             raise ValueError("this model was trained without a drift reference; retrain it to measure drift")
         if isinstance(records_or_scores, pd.DataFrame):
             X = self.builder.transform(records_or_scores)
-            scores = to_score(self.calibrator.transform(self.learner.predict_proba(X)[:, 1]))
+            if scores is None:
+                scores = to_score(self.calibrator.transform(self.learner.predict_proba(X)[:, 1]))
             features = {source: psi_against(r, X[r["feature"]].to_numpy(dtype="float64"))
                         for source, r in ref["features"].items()}
         else:
-            scores, features = np.asarray(records_or_scores, dtype="float64"), {}
+            scores, features = records_or_scores, {}
+        scores = np.asarray(scores, dtype="float64")
         return DriftReport(psi_against(ref["score"], scores), features, len(scores))
 
     # --- persistence ----------------------------------------------------------------------------------

@@ -196,8 +196,9 @@ def top_factors(learner, X: pd.DataFrame, builder: FeatureBuilder) -> list[tuple
 
 
 def drift_reference(learner, X: pd.DataFrame, scores: np.ndarray, builder: FeatureBuilder) -> dict:
-    """What ScoringModel.drift compares a scored batch with: bins and shares of the out-of-fold training scores
-    and of the DRIFT_FEATURES features that move scores most (by source column)."""
+    """What ScoringModel.drift compares a scored batch with: bins and shares of the final model's scores on the
+    training data (not out-of-fold scores: a points model refitted per fold scores on other point values, which
+    alone read as drift) and of the DRIFT_FEATURES features that move scores most (by source column)."""
     sample = X.iloc[:DRIFT_SAMPLE]
     strength = np.abs(learner.contributions(sample)).mean(axis=0)
     # Ages are left out: every batch scored later is younger than the training rows by construction.
@@ -297,11 +298,11 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
         "reference_time": builder.reference_time_.isoformat(), "fingerprint": fingerprint(frame),
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "points_rules": getattr(learner, "rules_", None),
-        "drift_reference": drift_reference(learner, X_train, train_scores, builder),
     }
     model = ScoringModel(feature_schema, builder, learner, calibrator, cuts, metadata)
     progress("scoring all records")
     all_scores = model.score(frame, reasons=False)["score"].to_numpy()
+    metadata["drift_reference"] = drift_reference(learner, X_train, all_scores, builder)
     report = build_report(options, model, y_hold, p_hold, hold_tiers, labelled.iloc[train_rows],
                           labelled.iloc[hold_rows], X_hold, all_scores, excluded)
     return TrainingResult(model, report, frame.index[y_all.notna().to_numpy()][hold_rows], excluded)
@@ -319,4 +320,4 @@ def build_report(options, model, y_hold, p_hold, hold_tiers, train_frame, hold_f
         metrics=meta["metrics"], top_factors=top_factors(model.learner, X_hold, model.builder),
         excluded=[e.as_dict() for e in excluded],
         segments={c: hold_frame[c].to_numpy() for c in options.segments},
-        training_frame=train_frame, scores=all_scores)
+        training_frame=train_frame, scores=all_scores, drift=model.drift(hold_frame).as_dict())

@@ -1,8 +1,9 @@
 """The Celery tasks, by the names the connector sends them under. Ids in, everything reloaded inside.
 
 Delivery is at least once (late acks): every task is safe to run twice. Tasks decide retry or give up by
-the adapters' error kinds: rate limits and outages are retried later, a revoked grant is not (the admin
-must reconnect; `client_for` has marked the installation).
+the adapters' error kinds: rate limits and outages are retried later, a revoked grant is not: the
+installation is marked reconnect-needed (syncs stop, the dashboard asks the admin to reconnect), whether
+the grant failed when the client was made or in the middle of a run.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from connector.db import get_session
 from connector.db.audit import record_event
 from connector.db.models import Installation, InstallationStatus, SyncKind, SyncRun, SyncStatus, utcnow
 from connector.db.scope import InstallationScope
-from connector.install.credentials import client_for
+from connector.install.credentials import client_for, mark_reconnect_needed
 from scoring.training import TrainingError
 
 from .locks import LockHeld, installation_lock, is_locked
@@ -39,7 +40,7 @@ def sync(self, installation_id: int, requested_by: str = "schedule") -> dict | N
     with _installation(installation_id) as scope:
         if scope is None:
             return None
-        with _retrying(self), installation_lock(installation_id, "sync", _lock_seconds()) as lock, \
+        with _retrying(self, installation_id), installation_lock(installation_id, "sync", _lock_seconds()) as lock, \
                 _client(scope) as client:
             run = run_sync(scope, client, heartbeat=lock.check)
             log.info("sync of installation %s (%s): %s", installation_id, requested_by, run.counts)
@@ -53,7 +54,7 @@ def train(self, installation_id: int, requested_by: str = "schedule") -> dict | 
         if scope is None:
             return None
         # The sync lock: a rescore-everything pass must not race a sync's writes of the same records.
-        with _retrying(self), installation_lock(installation_id, "sync", _lock_seconds()) as lock, \
+        with _retrying(self, installation_id), installation_lock(installation_id, "sync", _lock_seconds()) as lock, \
                 _client(scope) as client:
             try:
                 version, decision = train_challenger(scope, client)
@@ -124,7 +125,7 @@ def _rescore(task, installation_id: int, record_ids: list[str]) -> dict | None:
     with _installation(installation_id) as scope:
         if scope is None or not record_ids:
             return None
-        with _retrying(task), _client(scope) as client:
+        with _retrying(task, installation_id), _client(scope) as client:
             run = rescore_records(scope, client, record_ids)
             return {"sync_run_id": run.id, "counts": run.counts} if run is not None else None
 
@@ -168,8 +169,9 @@ def _client(scope: InstallationScope):
 
 
 @contextmanager
-def _retrying(task):
-    """Turn the errors worth waiting out into Celery retries; a revoked grant ends the task quietly."""
+def _retrying(task, installation_id: int):
+    """Turn the errors worth waiting out into Celery retries; a revoked grant marks the installation and ends
+    the task (retrying cannot help until an admin reconnects)."""
     try:
         yield
     except LockHeld:
@@ -180,7 +182,7 @@ def _retrying(task):
     except CrmUnavailable as exc:
         raise task.retry(countdown=min(600, 10 * 2 ** task.request.retries), exc=exc)
     except AuthRevoked as exc:
-        log.warning("installation grant unusable, admin must reconnect: %s", exc)
+        mark_reconnect_needed(installation_id, str(exc))
 
 
 def _lock_seconds() -> float:

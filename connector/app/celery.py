@@ -6,26 +6,29 @@ Two modes, chosen by the broker URL:
   runs its own worker, on a daemon thread started by the first `send_task`. A thread rather than
   `task_always_eager` because eager execution ignores `send_task` (the connector sends jobs by name) and
   would run a full sync inside the HTTP request that asked for it. The thread runs one task at a time, so
-  embedded mode never has two syncs of one installation racing.
+  embedded mode never has two syncs of one installation racing. `leadscore serve` also runs beat on a
+  thread (`start_embedded_beat`), so scheduled syncs and nightly training happen without other processes.
 
 The task modules are named, not imported (`imports`): the connector never imports `workers`.
 """
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from celery import Celery, Task
+from celery.beat import EmbeddedService
 from celery.schedules import crontab
 from flask import Flask
 
 TASK_MODULES = ("workers.tasks",)
-SCHEDULE_CHECK_SECONDS = 60.0  # how often beat looks for installations whose sync interval has passed
 
 
 class EmbeddedCelery(Celery):
     """A Celery app whose `memory://` broker is consumed by a worker thread in this very process."""
 
     _embedded_worker = None
+    _embedded_beat = None
     _embedded_lock = threading.Lock()
     embedded_enabled = True
 
@@ -43,6 +46,18 @@ class EmbeddedCelery(Celery):
                                          without_mingle=True, without_gossip=True, loglevel="WARNING")
             threading.Thread(target=worker.start, name="leadscore-embedded-worker", daemon=True).start()
             self._embedded_worker = worker
+
+    def start_embedded_beat(self, schedule_file: Path) -> None:
+        """Beat on a thread of this process, sending to the in-memory broker the embedded worker reads.
+        Not the worker's own `beat=True`: that forks beat into a child process, which cannot reach an
+        in-memory broker. `schedule_file` keeps when each entry last ran across restarts."""
+        self.start_embedded_worker()
+        with self._embedded_lock:
+            if self._embedded_beat is not None:
+                return
+            beat = EmbeddedService(self, thread=True, schedule_filename=str(schedule_file))
+            beat.start()
+            self._embedded_beat = beat
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -70,7 +85,8 @@ def celery_init_app(app: Flask) -> Celery:
                                   "polling_interval": 0.1},
         broker_connection_retry_on_startup=True,
         beat_schedule={
-            "sync-due-installations": {"task": "workers.schedule_due_syncs", "schedule": SCHEDULE_CHECK_SECONDS},
+            "sync-due-installations": {"task": "workers.schedule_due_syncs",
+                                       "schedule": float(config["SCHEDULE_CHECK_SECONDS"])},
             "nightly-training": {"task": "workers.schedule_training",
                                  "schedule": crontab(hour=config["NIGHTLY_TRAINING_HOUR"], minute=0)},
         },

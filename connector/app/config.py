@@ -29,6 +29,7 @@ DEFAULTS = {
     "RESCORE_DEBOUNCE_SECONDS": 0.5,  # webhook bursts for one record within this window become one rescore
     "RATE_LIMIT_SPEED": 1.0,  # >1 when the CRM is a sandbox on a faster clock (connector/sandbox/clock.py)
     "NIGHTLY_TRAINING_HOUR": 2,  # UTC
+    "SCHEDULE_CHECK_SECONDS": 60,  # how often beat looks for installations whose sync interval has passed
     "HUBSPOT_API_BASE": "https://api.hubapi.com",
     "HUBSPOT_AUTHORIZE_URL": "https://app.hubspot.com/oauth/authorize",
     "HUBSPOT_TOKEN_URL": "https://api.hubapi.com/oauth/v1/token",

@@ -6,6 +6,7 @@ process) unless it runs under Flask's CLI or test runner, which hand it an app a
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -131,7 +132,8 @@ def keys_rotate() -> None:
 def serve(ctx: click.Context, host: str, port: int) -> None:
     """Migrate the database, then serve the connector in the foreground (production uses gunicorn).
 
-    On the embedded default (memory:// broker) the jobs the app queues run on a worker thread in this process.
+    On the embedded default (memory:// broker) the jobs the app queues, and the schedule (syncs every
+    installation's interval, nightly training), run on threads in this process.
     """
     _needs_app(ctx)
     app = ctx.find_object(ScriptInfo).load_app()
@@ -141,8 +143,9 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     celery = app.extensions["celery"]
     if celery.conf.broker_url.startswith("memory://"):
         # Started now rather than on the first job, so a failure to start shows here and not inside a request.
-        celery.start_embedded_worker()
-        click.echo("Jobs run in this process (embedded mode); set LEADSCORE_CELERY_BROKER_URL to use workers.")
+        celery.start_embedded_beat(Path(app.instance_path) / "celerybeat-schedule")
+        click.echo("Jobs and scheduled syncs run in this process (embedded mode); "
+                   "set LEADSCORE_CELERY_BROKER_URL to use workers.")
     click.echo(f"Serving on http://{host}:{server.port}/")
     sys.stdout.flush()  # a supervisor (or a test) reading our output learns the port at once
     serve_until_interrupted(server)

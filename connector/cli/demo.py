@@ -220,7 +220,7 @@ class _Progress:
 
 def _summary(app, installation_id: int) -> dict:
     from connector.db import get_session
-    from connector.db.models import CurrentScore, ModelVersion, RecordSnapshot, SyncKind, SyncRun
+    from connector.db.models import AuditEvent, CurrentScore, ModelVersion, RecordSnapshot, SyncKind, SyncRun
     from connector.db.scope import InstallationScope
 
     with app.app_context():
@@ -232,6 +232,9 @@ def _summary(app, installation_id: int) -> dict:
         converted = {s.crm_id: str(s.properties.get(label.property) or "").lower() in positive
                      for s in scope.all(RecordSnapshot)}
         champion = scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))
+        trained = scope.all(AuditEvent, AuditEvent.action == "model.trained", order_by=AuditEvent.id.desc(), limit=1)
+        training = trained[0].detail if trained else {}
+        challenger = scope.one_or_none(ModelVersion, ModelVersion.version == training.get("version"))
         tiers = Counter(s.override_tier or s.tier for s in scores)
         api_calls = Counter()
         for run in runs:
@@ -251,6 +254,10 @@ def _summary(app, installation_id: int) -> dict:
             "api_calls": {"total": sum(api_calls.values()), **dict(sorted(api_calls.items()))},
             "model": {"version": champion.version, "learner": champion.learner,
                       "roc_auc": (champion.metrics or {}).get("roc_auc")} if champion else None,
+            # The model trained on the synced history, promoted or not (the registry's rule and its reason).
+            "trained": {"version": challenger.version, "learner": challenger.learner,
+                        "roc_auc": (challenger.metrics or {}).get("roc_auc"), "promoted": training.get("promoted"),
+                        "reason": training.get("reason")} if challenger else None,
             "examples": [{"crm_id": s.crm_id, "score": s.score, "tier": s.override_tier or s.tier,
                           "reasons": s.reasons} for s in examples],
         }
@@ -265,6 +272,12 @@ def _print(summary: dict, crm: str, dashboard: str, password: str | None) -> Non
     if model:
         click.echo(f"  model v{model['version']} ({model['learner']})"
                    + (f", held-out ROC AUC {auc:.3f}" if isinstance(auc, float) else ""))
+    trained = summary["trained"]
+    if trained and trained["version"] != model.get("version"):
+        trained_auc = trained["roc_auc"]
+        click.echo(f"  trained v{trained['version']} ({trained['learner']})"
+                   + (f", held-out ROC AUC {trained_auc:.3f}" if isinstance(trained_auc, float) else "")
+                   + f": not promoted, {trained['reason']}")
     click.echo("  tier   records   converted")
     for tier in "ABCD":
         rate = summary["conversion_by_tier"][tier]

@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 
 import click
+import numpy as np
 import pandas as pd
 
 # Rows scored per step: large enough that per-step costs vanish, small enough for a moving progress bar.
 CHUNK_ROWS = 50_000
+DRIFT_SAMPLE_ROWS = 20_000
 
 
 def read_csv(path: str, columns=None, text_columns=()) -> pd.DataFrame:
@@ -119,7 +121,7 @@ def score(model_dir, csv_path, out_path, id_column) -> None:
     frame = read_csv(csv_path, wanted, [c for c in model.text_columns if c != id_column])
     if id_column and id_column not in frame:
         raise click.ClickException(f"There is no column named {id_column!r} in {csv_path}.")
-    scored_rows, unreadable, tiers = 0, 0, pd.Series(0, index=list("ABCD"))
+    scored_rows, unreadable, tiers, scores = 0, 0, pd.Series(0, index=list("ABCD")), []
     with open(out_path, "w", newline="", encoding="utf-8") as out, \
             click.progressbar(length=len(frame), label="Scoring", file=None if on_terminal() else _Quiet()) as bar:
         writer = csv.writer(out)
@@ -132,11 +134,26 @@ def score(model_dir, csv_path, out_path, id_column) -> None:
             # Written chunk by chunk (csv module: a third faster than DataFrame.to_csv here): memory stays flat.
             writer.writerows(zip(ids, *(scored[c].tolist() for c in ("score", "probability", "tier", "reasons"))))
             tiers = tiers.add(scored["tier"].value_counts(), fill_value=0)
+            scores.append(scored["score"].to_numpy())
             scored_rows += len(chunk)
             bar.update(len(chunk))
     counts = ", ".join(f"{tier}: {int(tiers.get(tier, 0))}" for tier in "ABCD")
     note = f"; {unreadable} rows had unreadable values and were scored on the rest" if unreadable else ""
     click.echo(f"Scored {scored_rows} records to {out_path} ({counts}){note}")
+    if scored_rows:
+        click.echo(drift_line(model, frame, np.concatenate(scores)))
+
+
+def drift_line(model, frame: pd.DataFrame, scores: np.ndarray) -> str:
+    """One line on how far this batch has moved from the training data (PSI of the score and top features).
+    Features are read from a sample: PSI over ten bins needs thousands of rows, not the whole file."""
+    if not model.metadata.get("drift_reference"):
+        return "Drift: not measured (the model was trained without a drift reference)."
+    sample = frame.sample(min(len(frame), DRIFT_SAMPLE_ROWS), random_state=0)
+    report = model.drift(sample, scores=scores)
+    worst = max(report.feature_psi.items(), key=lambda item: item[1], default=None)
+    feature = f"; most moved field {worst[0]!r} PSI {worst[1]:.2f}" if worst else ""
+    return f"Drift against training: score PSI {report.score_psi:.2f}{feature} ({report.level})."
 
 
 class _Quiet:

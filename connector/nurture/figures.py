@@ -11,10 +11,10 @@ from sklearn.metrics import roc_auc_score
 from sqlalchemy import func, select
 
 from connector.db.models import (CurrentScore, ModelVersion, OutcomeEvent, OverrideFeedback, RecordSnapshot,
-                                ScoreHistory, utcnow)
+                                utcnow)
 from connector.db.rules import TIERS
 from connector.db.scope import InstallationScope
-from scoring.drift import DriftReport, level, psi
+from scoring.drift import DriftReport, level
 from scoring.model import ScoringModel
 
 RECENT = timedelta(days=90)  # outcomes that count for "AUC on recent outcomes"
@@ -85,10 +85,7 @@ def health(scope: InstallationScope, now: datetime | None = None) -> Health:
     if len(events) >= MIN_OUTCOMES and 0 < sum(labels) < len(labels):
         auc = float(roc_auc_score(labels, [event.score for event in events]))
     report = _model_drift(scope, now)
-    # Score drift stays ours (the champion's own scores, first week vs latest): the reference kept at training
-    # is of out-of-fold scores, which a points champion's in-sample scores differ from by a PSI of ~4 on the
-    # very records it was trained on. Features are compared with their training reference.
-    value = _score_psi(scope, now)
+    value = report.score_psi if report is not None else None
     settings = scope.installation.settings
     return Health(auc=auc, auc_outcomes=len(events), psi=value, psi_level=None if value is None else level(value),
                   feature_psi=report.feature_psi if report is not None else {},
@@ -96,8 +93,8 @@ def health(scope: InstallationScope, now: datetime | None = None) -> Health:
 
 
 def _model_drift(scope: InstallationScope, now: datetime) -> DriftReport | None:
-    """`ScoringModel.drift` (the top features against the reference kept at training) on the records synced
-    in the latest week; None when there are too few, or the model was trained without a reference."""
+    """`ScoringModel.drift` (the score and the top features against the reference kept at training) on the
+    records synced in the latest week; None when there are too few, or the model was trained without a reference."""
     champion = scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))
     if champion is None:
         return None
@@ -110,21 +107,3 @@ def _model_drift(scope: InstallationScope, now: datetime) -> DriftReport | None:
         return ScoringModel.from_bytes(champion.artefact).drift(pd.DataFrame.from_records(rows))
     except ValueError:  # trained without a drift reference
         return None
-
-
-def _score_psi(scope: InstallationScope, now: datetime) -> float | None:
-    """PSI of the champion's scores: its first week after training against the latest week."""
-    champion = scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))
-    if champion is None:
-        return None
-
-    def scores(start: datetime, end: datetime) -> list[int]:
-        return list(scope.session.scalars(select(ScoreHistory.score).where(
-            ScoreHistory.installation_id == scope.installation_id, ScoreHistory.model_version_id == champion.id,
-            ScoreHistory.scored_at >= start, ScoreHistory.scored_at < end)))
-
-    baseline = scores(champion.trained_at, champion.trained_at + DRIFT_WINDOW)
-    recent = scores(max(now - DRIFT_WINDOW, champion.trained_at + DRIFT_WINDOW), now)
-    if len(baseline) < MIN_OUTCOMES or len(recent) < MIN_OUTCOMES:
-        return None
-    return psi(baseline, recent)

@@ -5,11 +5,13 @@ second must not be held up here.
 """
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 
 from ..schema import ENUMERATION_MAX_VALUES, Schema, clean_text, factorized, spread, to_boolean, to_number
-from .dates import age_days, reference_time
+from .dates import age_days, naive_utc, reference_time
 from .info import FeatureInfo
 from .related import near_duplicate_groups
 from .text import SIGNALS, looks_like_short_text, text_signals
@@ -28,6 +30,13 @@ class FeatureBuilder:
         self.max_categories = max_categories
         self.min_category_share = min_category_share
         self.min_category_count = min_category_count
+
+    def at(self, moment) -> "FeatureBuilder":
+        """This builder measuring ages up to `moment` (now, when scoring live CRM records) rather than the
+        newest date seen in training, so a lead's age keeps growing after the model was trained."""
+        moved = copy.copy(self)
+        moved.reference_time_ = max(self.reference_time_, naive_utc(moment))
+        return moved
 
     # --- fit -------------------------------------------------------------------------------------------
     def fit(self, frame: pd.DataFrame, y=None) -> "FeatureBuilder":

@@ -17,5 +17,13 @@ def reference_time(columns: list[pd.Series]) -> pd.Timestamp:
 
 
 def age_days(values: pd.Series, reference: pd.Timestamp) -> np.ndarray:
+    """Days from each date to the reference; a date after it (a record newer than the newest one trained on,
+    scored without `as_of`) counts as brand new, age 0, not a negative age the model never saw."""
     stamps = to_datetime(values)
-    return ((reference - stamps) / DAY).to_numpy(dtype="float64", na_value=np.nan)
+    return np.maximum(((reference - stamps) / DAY).to_numpy(dtype="float64", na_value=np.nan), 0.0)
+
+
+def naive_utc(moment) -> pd.Timestamp:
+    """A datetime as the UTC-naive timestamp the date columns are read as."""
+    stamp = pd.Timestamp(moment)
+    return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo is not None else stamp

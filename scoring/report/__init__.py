@@ -24,6 +24,9 @@ CAPTIONS = {
     "tiers": "Conversion rate of the held-out leads in each tier; lift is how many times the overall rate.",
     "scores": "How many leads got each score. A healthy model spreads leads out instead of piling them up.",
     "factors": "The fields that move scores the most, on average over held-out leads.",
+    "drift": "Population stability index (PSI) of the held-out leads against the training leads: below 0.1 "
+             "stable, 0.1 to 0.25 worth watching, 0.25 or more means the leads have changed and the model "
+             "should be retrained. The same figure is measured on every later scoring run.",
 }
 
 
@@ -52,6 +55,7 @@ def report_json(data: ReportData) -> dict:
         "data_quality": data_quality(data.training_frame),
         "score_histogram": np.histogram(data.scores, bins=np.arange(0, 105, 5))[0].tolist(),
         "held_out": {"rows": int(len(data.y_true)), "conversion_rate": float(np.mean(data.y_true))},
+        "drift": data.drift,
     }
 
 
@@ -103,6 +107,12 @@ def render_html(data: ReportData, doc: dict) -> str:
                f"Constant columns (one value everywhere, so useless): "
                f"{e(', '.join(q['constant_columns'])) or 'none'}.</p>"
                + (table(["Column", "Missing"], missing) if missing else "<p>No missing values.</p>"))
+    drift = doc["drift"]
+    drift_html = (table(["Measured on", "PSI", "Level"],
+                        [["Score", f"{drift['score']['psi']:.3f}", drift["score"]["level"]]]
+                        + [[e(f), f"{v['psi']:.3f}", v["level"]] for f, v in drift["features"].items()])
+                  + f"<p class='note'>{e(CAPTIONS['drift'])}</p>"
+                  if drift else "<p>Not measured for this model.</p>")
     plots_html = "".join([
         figure(plots.roc(y, p), CAPTIONS["roc"]), figure(plots.precision_recall(y, p), CAPTIONS["pr"]),
         figure(plots.calibration(y, p), CAPTIONS["calibration"]),
@@ -119,6 +129,7 @@ def render_html(data: ReportData, doc: dict) -> str:
         section("Columns left out", excluded, "excluded"),
         section("Fairness by segment", fair_html, "fairness"),
         section("Data quality", quality, "data-quality"),
+        section("Drift", drift_html, "drift"),
     ]))
 
 

@@ -21,6 +21,8 @@ from sqlalchemy import create_engine, select
 from connector.app.config import DEFAULTS
 from connector.db.models import SyncKind, SyncRun, SyncStatus
 
+from tests.workers.conftest import in_the_past, install_portal, make_app, sandbox_config
+
 from .browser_session import AdminBrowser
 from .conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from .test_install_flows import install_hubspot
@@ -112,6 +114,27 @@ def test_serve_migrates_serves_and_runs_the_jobs_it_queues_in_process(tmp_path, 
 
         browser.submit(page, page + "/sync")  # the dashboard's "Sync now"
         assert len(wait_for_syncs(database_url, 2)) == 2
+
+
+@pytest.mark.slow
+def test_serve_runs_the_sync_schedule_in_process(tmp_path, hubspot_sandbox):
+    # An installation nobody has synced yet (installed before this process started): only beat will sync it.
+    with in_the_past(hubspot_sandbox):
+        portal = hubspot_sandbox.add_portal(contacts=20)
+    key = Fernet.generate_key().decode()
+    database_url = f"sqlite:///{tmp_path / 'scheduled.sqlite'}"
+    app = make_app(tmp_path, database_url, ENCRYPTION_KEYS=[key],
+                   **sandbox_config(hubspot_sandbox, hubspot_sandbox.base_url))
+    install_portal(app, hubspot_sandbox, portal.id)
+    app.extensions["db_engine"].dispose()
+    env = {"PATH": f"{BIN}:/usr/bin:/bin", "LEADSCORE_INSTANCE_PATH": str(tmp_path / "serve"),
+           "LEADSCORE_DATABASE_URL": database_url, "LEADSCORE_ENCRYPTION_KEYS": key,
+           "LEADSCORE_SCHEDULE_CHECK_SECONDS": "1",
+           **{f"LEADSCORE_{k}": v for k, v in sandbox_config(hubspot_sandbox, hubspot_sandbox.base_url).items()}}
+    with running([str(BIN / "leadscore"), "serve", "--port", "0"], env, re.compile(r"Serving on")):
+        scheduled, = wait_for_syncs(database_url, 1)
+    assert scheduled.counts["pulled"] == 20 and scheduled.kind == SyncKind.FULL
+    assert list((tmp_path / "serve").glob("celerybeat-schedule*"))  # kept in the instance folder, not the cwd
 
 
 @pytest.mark.slow

@@ -154,11 +154,12 @@ def test_an_outcome_seen_after_scoring_is_recorded_against_the_score_it_had(inst
     assert [(e.crm_id, e.outcome, e.score, e.tier) for e in events] == [(crm_id, "converted", score.score, score.tier)]
 
 
-def test_feature_drift_is_measured_by_the_champion_after_a_sync(installed):
+def test_score_and_feature_drift_are_measured_by_the_champion_after_a_sync(installed):
     app, installation_id, _ = installed
     run_task(app, "workers.sync", installation_id=installation_id)
     with app.app_context():
         figures = health(InstallationScope.load(get_session(), installation_id))
-    # The records just synced are the ones trained on: measured, and nothing drifted.
+    # The records just synced are the ones trained on (a points champion at cold start): measured, nothing drifted.
     assert figures.feature_psi and max(figures.feature_psi.values()) < 0.1
+    assert figures.psi is not None and figures.psi < 0.1
     assert figures.retraining_reason is None

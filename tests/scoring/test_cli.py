@@ -76,6 +76,7 @@ def test_unseen_csv_shapes_train_and_score_unchanged(shape, leadscore, tmp_path)
 
     result = leadscore("score", "--model", tmp_path / "model", "--csv", csv, "--out", tmp_path / "scores.csv")
     assert result.exit_code == 0, result.output
+    assert "Drift against training: score PSI" in result.output and "(stable)" in result.output
     scores = pd.read_csv(tmp_path / "scores.csv")
     assert len(scores) == len(frame) and scores["row"].tolist() == list(range(len(frame)))
     assert scores["score"].between(0, 100).all() and set(scores["tier"]) <= set("ABCD")

@@ -4,7 +4,7 @@ import pandas as pd
 from scoring.guards.identifiers import identifier_columns
 from scoring.guards.leakage import leaky_columns, outcome_name
 from scoring.guards.protected import protected_columns
-from scoring.schema import infer_schema
+from scoring.schema import infer_schema, schema_from_properties
 from scoring.training import TrainingOptions, guard_columns
 
 from .datasets import b2b_leads
@@ -81,3 +81,20 @@ def test_identifiers_by_value_shape_under_innocent_names():
     })
     found = {e.column for e in identifier_columns(frame, infer_schema(frame))}
     assert found == {"contact", "site", "ref", "remarks", "token"}
+
+
+def test_crm_measures_that_look_like_identifiers_are_kept():
+    # HubSpot types annual revenue as a string; email opens and "notes last contacted" carry id-like words.
+    rng = np.random.default_rng(0)
+    n = 400
+    frame = pd.DataFrame({
+        "annualrevenue": (rng.lognormal(14, 1.5, n)).round().astype(int).astype(str),
+        "hs_email_open": rng.poisson(3, n), "notes_last_contacted": pd.date_range("2026-01-01", periods=n, freq="h"),
+        "phone": rng.integers(2_000_000_000, 9_999_999_999, n), "lead_number": np.arange(500_000, 500_000 + 3 * n, 3),
+    })
+    schema = schema_from_properties([{"name": "annualrevenue", "type": "string"},
+                                     {"name": "hs_email_open", "type": "number"},
+                                     {"name": "notes_last_contacted", "type": "datetime"},
+                                     {"name": "phone", "type": "number"}, {"name": "lead_number", "type": "number"}])
+    found = {e.column for e in identifier_columns(frame, schema)}
+    assert found == {"phone", "lead_number"}

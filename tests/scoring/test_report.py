@@ -26,7 +26,7 @@ def test_report_has_every_section_and_valid_svg(tmp_path):
     html_path, json_path = write_report(data(), tmp_path)
     page = html_path.read_text()
     for ident in ["summary", "quality-of-ranking", "tiers", "scores", "factors", "excluded", "fairness",
-                  "data-quality"]:
+                  "data-quality", "drift"]:
         assert f'id="{ident}"' in page
     svgs = [s.split("</svg>")[0] + "</svg>" for s in page.split("<svg")[1:]]
     assert len(svgs) == 6

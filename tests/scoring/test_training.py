@@ -161,6 +161,9 @@ def test_drift_against_the_reference_kept_in_the_model(b2b_result):
     frame, facts, result = b2b_result
     model = result.model
     assert set(model.summary()["drift_reference"]) == {"score", "features"}
+    # The report measures the held-out rows (the newest leads) against training: nothing there calls for retraining.
+    held_out = result.report.drift
+    assert held_out["rows"] == len(result.holdout_index) and held_out["level"] in ("stable", "watch")
     same = model.drift(frame)
     assert same.level == "stable" and same.rows == len(frame) and len(same.feature_psi) >= 1
     shifted = frame.copy()
@@ -169,3 +172,24 @@ def test_drift_against_the_reference_kept_in_the_model(b2b_result):
     shifted = shifted.sort_values(watched).head(len(frame) // 3)   # a batch from one end of a watched feature
     assert model.drift(shifted).as_dict()["level"] in ("watch", "act")
     assert model.drift(np.full(500, 99)).score_psi > 0.25       # scores alone: every record suddenly top-scored
+
+
+def test_a_points_champion_shows_no_drift_on_records_like_its_training_data():
+    # Regression: the reference used to hold out-of-fold scores, and points rules refitted per fold score on
+    # other point values, so a points model read as drifting (PSI ~4) on the very records it was trained on.
+    frame, facts = b2b_leads(3000, seed=3)
+    model = train_model(frame, None, facts["target"], learner="points").model
+    fresh, _ = b2b_leads(3000, seed=4)
+    assert model.metadata["learner"] == "points"
+    assert model.drift(fresh.drop(columns=[facts["target"]])).score_psi < 0.1
+
+
+def test_ages_of_records_newer_than_training_are_never_negative_and_grow_with_as_of(b2b_result):
+    frame, facts, result = b2b_result
+    model = result.model
+    newer = frame.head(2).copy()
+    newer[facts["date"]] = (model.builder.reference_time_ + pd.Timedelta(days=10)).strftime("%Y-%m-%d")
+    assert model.builder.transform(newer)[facts["date"]].tolist() == [0.0, 0.0]
+    forty_days_on = (model.builder.reference_time_ + pd.Timedelta(days=40)).tz_localize("UTC").to_pydatetime()
+    assert model.builder.at(forty_days_on).transform(newer)[facts["date"]].tolist() == [30.0, 30.0]
+    assert model.score(newer, as_of=forty_days_on)["reasons"].str.contains("Created 30 days ago").any()

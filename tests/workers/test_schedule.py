@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import timedelta
 from unittest import mock
 
-from connector.app.celery import SCHEDULE_CHECK_SECONDS
 from connector.db import get_session
 from connector.db.models import Crm, Installation, SyncKind, SyncRun, SyncStatus, utcnow
 
@@ -28,7 +27,7 @@ def _installation(app, account: str, settings: dict, last_sync_minutes_ago: floa
 def test_beat_schedule_names_the_periodic_tasks(worker_app):
     schedule = worker_app.extensions["celery"].conf.beat_schedule
     assert schedule["sync-due-installations"] == {"task": "workers.schedule_due_syncs",
-                                                  "schedule": SCHEDULE_CHECK_SECONDS}
+                                                  "schedule": worker_app.config["SCHEDULE_CHECK_SECONDS"]}
     assert schedule["nightly-training"]["task"] == "workers.schedule_training"
 
 
