@@ -70,7 +70,7 @@ def _score_with(champion: ModelVersion, properties: dict):
     model = ScoringModel.from_bytes(champion.artefact)
     frame = pd.DataFrame([{name: value for name, value in properties.items() if isinstance(name, str)}])
     try:
-        result = model.score(frame, reasons=True).iloc[0]
+        result = model.score(frame, reasons=True, as_of=utcnow()).iloc[0]  # ages as of now, like the workers
     except (ValueError, TypeError) as exc:
         # The model could not read these properties (wrong shapes, not a missing column: those are allowed).
         abort(422, f"These properties cannot be scored: {exc}")
