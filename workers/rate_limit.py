@@ -1,13 +1,17 @@
-"""The shared request limiter: a token bucket per CRM account in Redis, so N workers together stay under
-the account's limit (the `RequestGate` the adapters call before every request).
+"""The shared request limiter: a sliding-window log per CRM account in Redis, so N workers together stay
+under the account's limit (the `RequestGate` the adapters call before every request).
 
-Buckets are sized for the CRM's *rolling* windows: a bucket of capacity c refilled at r per second admits at
-most c + r*w requests in any window of w seconds, so r and c are chosen to keep that under the limit. The
-CRM's own 429s are still honoured by the adapters (Retry-After); the bucket only makes them rare.
+HubSpot meters *rolling* windows (110 requests in any 10 s, search 5 in any second). A token bucket can
+only approximate one from below (capacity + rate * window <= limit), which cost search a fifth of its
+allowance; a log of admission times admits exactly `limit` in any window, as HubSpot counts them. The log
+is a sorted set per account and pool, checked and appended atomically in Lua on Redis's own clock
+(`TIME`), so workers on different hosts agree on time. The CRM's own 429s are still honoured by the
+adapters (Retry-After); the limiter only makes them rare.
 """
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import dataclass
 
 import redis
@@ -18,64 +22,80 @@ from .coordination import shared_redis
 
 
 @dataclass(frozen=True)
-class Bucket:
-    rate: float  # tokens per second
-    capacity: float
+class Window:
+    """At most `limit` requests in any rolling window of `seconds` (CRM time).
+
+    The log holds admission times, the CRM counts arrivals. A request admitted exactly one window after an
+    earlier one would be counted with it if the earlier one took longer from our admission to the CRM's door
+    (waiting for the GIL behind the scoring thread, a connection set up); `guard` real seconds between them
+    absorb that jitter. A refused request costs a whole second of Retry-After, so the guard is sized to the
+    pool: the general one is shared by writer threads running beside the CPU-heavy scoring (20 ms let a 429
+    through every few hundred writes at 100,000 contacts), search comes from one puller at a time."""
+
+    limit: int
+    seconds: float
+    guard: float = 0.02
 
 
-# HubSpot: 110 requests per rolling 10 s (search excluded) and search at 5 per second.
-# 3 + 10.67*10 = 109.7 <= 110;  1 + 4*1 = 5 <= 5.
-HUBSPOT_BUCKETS = {"default": Bucket(rate=10.67, capacity=3), "search": Bucket(rate=4.0, capacity=1)}
+HUBSPOT_WINDOWS = {"default": Window(110, 10.0, guard=0.05), "search": Window(5, 1.0, guard=0.02)}
 # Salesforce meters a daily allocation (the adapter slows down past 90% of it), not a per-second rate;
-# the bucket only spreads a burst from many workers.
-SALESFORCE_BUCKETS = {"default": Bucket(rate=25.0, capacity=25)}
-BUCKETS = {"hubspot": HUBSPOT_BUCKETS, "salesforce": SALESFORCE_BUCKETS}
+# the window only spreads a burst from many workers.
+SALESFORCE_WINDOWS = {"default": Window(25, 1.0)}
+WINDOWS = {"hubspot": HUBSPOT_WINDOWS, "salesforce": SALESFORCE_WINDOWS}
 
-# Atomic take-or-wait in Redis; the server's clock, so workers on different hosts agree on time.
-_TAKE = """
-local rate = tonumber(ARGV[1])
-local capacity = tonumber(ARGV[2])
+# KEYS: the log (sorted set, member per request, score = admission time in microseconds), the usage hash.
+# ARGV: limit, window in microseconds, kind, a unique member. Returns "0" when admitted, else the seconds
+# until the oldest entry that blocks leaves the window.
+_ADMIT = """
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
 local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(state[1]) or capacity
-local at = tonumber(state[2]) or now
-tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
-local wait = 0
-if tokens >= 1 then
-  tokens = tokens - 1
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+-- %.0f: Lua would print a number this large as 1.7e+15 and lose the microseconds
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now - window))
+local held = redis.call('ZCARD', KEYS[1])
+if held < limit then
+  redis.call('ZADD', KEYS[1], string.format('%.0f', now), ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
   redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
-else
-  wait = (1 - tokens) / rate
+  redis.call('EXPIRE', KEYS[2], 7 * 86400)
+  return '0'
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
-redis.call('EXPIRE', KEYS[1], 3600)
-redis.call('EXPIRE', KEYS[2], 7 * 86400)
-return tostring(wait)
+local blocking = redis.call('ZRANGE', KEYS[1], held - limit, held - limit, 'WITHSCORES')
+return tostring((tonumber(blocking[2]) + window - now) / 1000000)
 """
 
 
-class RedisTokenBucket:
-    """`RequestGate` over Redis. `speed` scales the rates for a sandbox running on a faster clock."""
+class RedisSlidingWindow:
+    """`RequestGate` over Redis. `speed` shortens the windows for a sandbox running on a faster clock."""
+
+    # Kinds this gate meters itself, so an adapter can drop its own in-process pacing for them.
+    metered_kinds = frozenset({"search"})
 
     def __init__(self, client: redis.Redis, crm: str, speed: float = 1.0, sleep=time.sleep):
-        self._redis = client
+        if speed <= 0:
+            raise ValueError("the rate limiter's speed must be positive")
         self._crm = crm
-        self._buckets = BUCKETS[crm]
+        self._windows = WINDOWS[crm]
         self._speed = speed
         self._sleep = sleep
-        self._take = client.register_script(_TAKE)
+        self._admit = client.register_script(_ADMIT)
 
     def acquire(self, account_key: str, kind: str) -> None:
-        pool = "search" if kind == "search" and "search" in self._buckets else "default"
-        bucket = self._buckets[pool]
-        key = f"leadscore:bucket:{self._crm}:{account_key}:{pool}"
+        pool = "search" if kind == "search" and "search" in self._windows else "default"
+        window = self._windows[pool]
+        span_us = int((window.seconds / self._speed + window.guard) * 1_000_000)
+        keys = [log_key(self._crm, account_key, pool), usage_key(self._crm, account_key)]
+        member = uuid.uuid4().hex
         while True:
-            wait = float(self._take(keys=[key, usage_key(self._crm, account_key)],
-                                    args=[bucket.rate * self._speed, bucket.capacity, kind]))
+            wait = float(self._admit(keys=keys, args=[window.limit, span_us, kind, member]))
             if wait <= 0:
                 return
             self._sleep(wait)
+
+
+def log_key(crm: str, account_key: str, pool: str) -> str:
+    return f"leadscore:window:{crm}:{account_key}:{pool}"
 
 
 def usage_key(crm: str, account_key: str) -> str:
@@ -92,4 +112,4 @@ def limiter_usage(crm: str, account_key: str) -> dict[str, int]:
 
 def gate_for(crm: str, speed: float = 1.0) -> RequestGate:
     client = shared_redis()
-    return RedisTokenBucket(client, crm, speed) if client is not None else OpenGate()
+    return RedisSlidingWindow(client, crm, speed) if client is not None else OpenGate()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from sqlalchemy import insert, select, update
+
 from connector.crm.base import CrmRecord, ScoreFieldNames
 from connector.db.models import RecordSnapshot, utcnow
 from connector.db.scope import InstallationScope
@@ -34,26 +36,46 @@ def upsert_snapshots(scope: InstallationScope, records: Iterable[CrmRecord], nam
     record_outcomes(scope.session, scope.installation, records)
     ours = own_fields(names) | MODIFICATION_STAMPS
     by_key = {(r.object_type, r.crm_id): r for r in records}
-    # Both key columns in the filter, so the lookup walks the (installation, object type, crm id) index.
-    existing = {(s.object_type, s.crm_id): s for s in scope.all(
-        RecordSnapshot, RecordSnapshot.object_type.in_({r.object_type for r in records}),
-        RecordSnapshot.crm_id.in_({r.crm_id for r in records}))}
+    # Columns, not ORM objects, and bulk statements below: a full sync stores 100,000s of rows, and the ORM's
+    # per-object bookkeeping cost more than the database work. Both key columns in the filter, so the lookup
+    # walks the (installation, object type, crm id) index.
+    lookup = select(RecordSnapshot.id, RecordSnapshot.object_type, RecordSnapshot.crm_id, RecordSnapshot.properties,
+                    RecordSnapshot.modified_at).where(
+        RecordSnapshot.installation_id == scope.installation_id,
+        RecordSnapshot.object_type.in_({r.object_type for r in records}),
+        RecordSnapshot.crm_id.in_({r.crm_id for r in records}))
+    existing = {(row.object_type, row.crm_id): row for row in scope.session.execute(lookup)}
     now = utcnow()
-    changed = 0
+    inserts, updates = [], []
     for key, record in by_key.items():
-        snapshot = existing.get(key)
-        properties = dict(record.properties)
-        if snapshot is None:
-            scope.add(RecordSnapshot(object_type=record.object_type, crm_id=record.crm_id, properties=properties,
-                                     modified_at=record.modified_at, synced_at=now))
-            changed += 1
+        row = existing.get(key)
+        values = {"properties": dict(record.properties), "modified_at": record.modified_at}
+        if row is None:
+            inserts.append({"installation_id": scope.installation_id, "object_type": record.object_type,
+                            "crm_id": record.crm_id, "synced_at": now, **values})
             continue
-        if _without(snapshot.properties, ours) != _without(properties, ours):
-            snapshot.synced_at = now
-            changed += 1
-        snapshot.properties = properties
-        snapshot.modified_at = record.modified_at
-    return changed
+        if row.properties == values["properties"] and row.modified_at == record.modified_at:
+            continue  # re-pulled unchanged (a resumed or overlapping window): nothing to store
+        if _without(row.properties, ours) != _without(values["properties"], ours):
+            values["synced_at"] = now
+        updates.append({"id": row.id, **values})
+    if inserts:
+        scope.session.execute(insert(RecordSnapshot), inserts)
+    # Grouped by column set: an executemany needs the same parameters in every row.
+    for columns in ({"id", "properties", "modified_at", "synced_at"}, {"id", "properties", "modified_at"}):
+        rows = [u for u in updates if u.keys() == columns]
+        if rows:
+            scope.session.execute(update(RecordSnapshot), rows)
+    _expire_cached(scope.session, {u["id"] for u in updates})
+    return len(inserts) + sum("synced_at" in u for u in updates)
+
+
+def _expire_cached(session, ids: set[int]) -> None:
+    """Snapshots loaded earlier in this session (sessions keep objects across commits) still hold the values
+    the bulk update replaced behind the ORM's back; expire them so the next read sees the stored ones."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, RecordSnapshot) and obj.id in ids:
+            session.expire(obj)
 
 
 def _without(properties: dict, names: frozenset[str]) -> dict:

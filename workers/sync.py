@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+from typing import Callable, Iterator
 
-from connector.crm.base import CrmClient
+from flask import current_app
+
+from connector.crm.base import CrmClient, RecordBatch
 from connector.crm.errors import CrmError
-from connector.db.models import SyncCursor, SyncKind, SyncRun, SyncStatus, utcnow
+from connector.db.models import RecordSnapshot, SyncCursor, SyncKind, SyncRun, SyncStatus, utcnow
 from connector.db.scope import InstallationScope
 
+from . import planner_statistics
 from .model_versions import champion, load_model, train_challenger
 from .snapshots import upsert_snapshots
 from .write_back import WriteBackStats, score_and_write
@@ -80,15 +85,36 @@ def _pull(scope, client: CrmClient, run: SyncRun, heartbeat, progress) -> int:
     """Stream every changed record into snapshots, committing the pull position with each batch."""
     names = scope.installation.settings.field_names
     pulled = int((run.counts or {}).get("pulled", 0))
-    for batch in client.pull_changed(run.cursor_after):
-        upsert_snapshots(scope, batch.records, names)
-        pulled += len(batch.records)
-        run.cursor_after = batch.cursor
-        run.counts = {**(run.counts or {}), "pulled": pulled}
-        scope.session.commit()
-        heartbeat()
-        progress("pulled", pulled)
+    # closing(): a failed store stops the fetching thread now, not when the generator is collected.
+    with closing(_fetched_ahead(client.pull_changed(run.cursor_after))) as batches:
+        for n, batch in enumerate(batches):
+            upsert_snapshots(scope, batch.records, names)
+            pulled += len(batch.records)
+            run.cursor_after = batch.cursor
+            run.counts = {**(run.counts or {}), "pulled": pulled}
+            scope.session.commit()
+            if n == 0:  # once a run
+                planner_statistics.analyze(scope.session, RecordSnapshot)
+            heartbeat()
+            progress("pulled", pulled)
     return pulled
+
+
+def _fetched_ahead(batches: Iterator[RecordBatch]) -> Iterator[RecordBatch]:
+    """The batches, each next one fetched on a thread while the caller stores the one it was given: the
+    CRM's request allowance and the database work overlap. One batch ahead only, so memory stays flat; the
+    cursor still moves only with the caller's commit, since only the caller sees batches."""
+    app = current_app._get_current_object()
+
+    def fetch_next() -> RecordBatch | None:
+        with app.app_context():  # a token refresh stores the new grant through the app's database
+            return next(batches, None)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crm-pull") as fetcher:
+        ahead = fetcher.submit(fetch_next)
+        while (batch := ahead.result()) is not None:
+            ahead = fetcher.submit(fetch_next)
+            yield batch
 
 
 def _finish(run: SyncRun, stats: WriteBackStats, pulled: int, client: CrmClient, calls_before: dict,

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, insert, or_, update
 
 from connector.crm.base import CrmClient, FieldWrite, WriteResult
 from connector.db.models import CurrentScore, Installation, ModelVersion, RecordSnapshot, ScoreHistory, utcnow
@@ -27,6 +27,7 @@ from scoring.model import ScoringModel
 from workers import nurture
 from workers.transitions import TierTransition
 
+from . import planner_statistics
 from .frames import OWNER_PROPERTY, record_frame
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def score_and_write(scope: InstallationScope, client: CrmClient, version: ModelV
     other. A chunk's results are stored, and its transitions nurtured, before the next chunk's writes start.
     """
     app = current_app._get_current_object()
-    last_id = 0
+    last_id = finished = 0
     in_flight: tuple[Prepared, Future] | None = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crm-writes") as writer:
         while True:
@@ -78,6 +79,9 @@ def score_and_write(scope: InstallationScope, client: CrmClient, version: ModelV
             prepared = _prepare(scope, version, model, rows, stats) if rows else None
             if in_flight is not None:
                 _finish(scope, client, version, *in_flight, stats, sync_run_id)
+                finished += 1
+                if finished == 1 and crm_ids is None:  # a whole pass, maybe from empty: see planner_statistics
+                    planner_statistics.analyze(scope.session, CurrentScore)
                 on_chunk()
             if prepared is None:
                 return
@@ -142,13 +146,11 @@ def _finish(scope, client, version, prepared: Prepared, written: Future, stats: 
         stats.rejected += 1
         stats.errors.append({"crm_id": rejection.crm_id, "message": rejection.reason, "code": rejection.code})
     installation = scope.installation
-    transitions = []
-    for s in prepared.changed:
-        if s.snapshot.crm_id not in landed:
-            continue
-        transition = _store(scope, s, prepared.current.get(s.snapshot.id), version, prepared.now, installation)
-        if transition is not None:
-            transitions.append(transition)
+    stored = [s for s in prepared.changed if s.snapshot.crm_id in landed]
+    # Before the store: a transition compares against the score the record had until now.
+    transitions = [t for t in (_transition(s, prepared.current.get(s.snapshot.id), installation) for s in stored)
+                   if t is not None]
+    _store(scope, stored, prepared.current, version, prepared.now)
     stats.written += len(landed)
     stats.transitions += len(transitions)
     # Called even with no transitions: it also finishes actions an interrupted run left unfinished.
@@ -160,7 +162,7 @@ def _score(model: ScoringModel, snapshots: list[RecordSnapshot], settings: Insta
            stats: WriteBackStats) -> list[Scored]:
     frame = record_frame([s.properties for s in snapshots], settings)
     try:
-        out = model.score(frame)
+        out = model.score(frame, as_of=utcnow())  # a lead's age keeps growing after training
         unreadable = model.unusable_rows(frame)
     except Exception:  # one malformed record must not cost the batch: find it by scoring one at a time
         log.exception("scoring a chunk failed; scoring its %d records one by one", len(snapshots))
@@ -173,7 +175,7 @@ def _score(model: ScoringModel, snapshots: list[RecordSnapshot], settings: Insta
 
 def _score_one(model, snapshot, settings, stats) -> Scored | None:
     try:
-        row = next(model.score(record_frame([snapshot.properties], settings)).itertuples(index=False))
+        row = next(model.score(record_frame([snapshot.properties], settings), as_of=utcnow()).itertuples(index=False))
     except Exception as exc:
         stats.malformed += 1
         stats.errors.append({"crm_id": snapshot.crm_id, "message": f"could not be scored: {exc}"[:300]})
@@ -209,18 +211,32 @@ def _field_write(s: Scored, settings: InstallationSettings, version: ModelVersio
         names.model: f"v{version.version}"})
 
 
-def _store(scope: InstallationScope, s: Scored, previous: CurrentScore | None, version: ModelVersion,
-           now: datetime, installation: Installation) -> TierTransition | None:
-    values = dict(score=s.score, probability=s.probability, tier=s.model_tier, reasons=s.reasons,
-                  model_version_id=version.id, scored_at=now, written_at=now, override_tier=s.override)
+def _store(scope: InstallationScope, stored: list[Scored], current: dict[int, CurrentScore | None],
+           version: ModelVersion, now: datetime) -> None:
+    """The landed scores as current scores and history, in bulk statements: a full sync stores 100,000s."""
+    rows = [dict(installation_id=scope.installation_id, object_type=s.snapshot.object_type, crm_id=s.snapshot.crm_id,
+                 score=s.score, probability=s.probability, tier=s.model_tier, reasons=s.reasons,
+                 model_version_id=version.id, scored_at=now, written_at=now, override_tier=s.override)
+            for s in stored]
+    if not rows:
+        return
+    previous = [current.get(s.snapshot.id) for s in stored]
+    session = scope.session
+    new = [row for row, old in zip(rows, previous) if old is None]
+    if new:
+        session.execute(insert(CurrentScore), new)
+    replaced = [old for old in previous if old is not None]
+    if replaced:
+        session.execute(update(CurrentScore), [{**row, "id": old.id} for row, old in zip(rows, previous)
+                                               if old is not None])
+        for old in replaced:  # loaded objects outlive commits here; they must not show the old score
+            session.expire(old)
+    session.execute(insert(ScoreHistory), rows)
+
+
+def _transition(s: Scored, previous: CurrentScore | None, installation: Installation) -> TierTransition | None:
     old_tier = (previous.override_tier or previous.tier) if previous is not None and previous.written_at else None
     old_score = previous.score if previous is not None and previous.written_at else None
-    if previous is None:
-        scope.add(CurrentScore(object_type=s.snapshot.object_type, crm_id=s.snapshot.crm_id, **values))
-    else:
-        for key, value in values.items():
-            setattr(previous, key, value)
-    scope.add(ScoreHistory(object_type=s.snapshot.object_type, crm_id=s.snapshot.crm_id, **values))
     if old_tier == s.tier:
         return None
     owner = s.snapshot.properties.get(OWNER_PROPERTY.get(installation.crm.value, ""))

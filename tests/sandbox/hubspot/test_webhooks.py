@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 from flask import Flask, request
 from hubspot.crm.contacts import BatchInputSimplePublicObjectBatchInput, SimplePublicObjectInputForCreate
 
+from connector.sandbox.clock import Clock
 from connector.sandbox.hubspot import HubSpotSandbox, signature_v3
 from connector.sandbox.server import SandboxServer
 
@@ -76,3 +78,21 @@ def test_5xx_is_retried_with_backoff_but_other_4xx_is_not():
         sandbox.webhooks.stop()
     assert [d["status"] for d in sandbox.webhooks.deliveries] == [503, 500, 204, 400, 204]
     assert [e["propertyValue"] for e in receiver.events()] == ["A", "A", "A", "B", "C"]
+
+
+def test_deliveries_are_stamped_with_wall_time_even_on_a_faster_clock():
+    """Receivers reject stamps more than 5 minutes from their own clock; a bench's fast sandbox clock must
+    not make every delivery stale."""
+    sandbox = HubSpotSandbox(clock=Clock(speed=50))
+    portal = sandbox.add_portal(contacts=3)
+    sandbox.clock.advance(86400)
+    receiver = Receiver()
+    try:
+        with SandboxServer(receiver.app) as server:
+            sandbox.subscribe_webhooks(f"{server.base_url}/hooks", "1", SECRET, properties=("industry",))
+            sandbox.bulk_edit(portal.id, portal.ids[:1], {"industry": "A"})
+            receiver.wait_for(1)
+    finally:
+        sandbox.webhooks.stop()
+    stamp = int(receiver.received[0]["headers"]["X-Hubspot-Request-Timestamp"]) / 1000
+    assert abs(stamp - time.time()) < 60
