@@ -18,6 +18,8 @@ from connector.crm.base import CrmClient, RecordBatch
 from connector.crm.errors import CrmError
 from connector.db.models import RecordSnapshot, SyncCursor, SyncKind, SyncRun, SyncStatus, utcnow
 from connector.db.scope import InstallationScope
+from connector.jobs import enqueue
+from connector.nurture.retraining import request_retraining_if_due
 
 from . import planner_statistics
 from .model_versions import champion, load_model, train_challenger
@@ -57,6 +59,7 @@ def run_sync(scope: InstallationScope, client: CrmClient, heartbeat: Callable[[]
         _finish(run, stats, pulled, client, calls_before, started,
                 SyncStatus.PARTIAL if stats.rejected or stats.malformed else SyncStatus.SUCCEEDED)
         session.commit()
+        _ask_for_retraining(scope)
         return run
     except Exception as exc:
         session.rollback()
@@ -64,6 +67,18 @@ def run_sync(scope: InstallationScope, client: CrmClient, heartbeat: Callable[[]
         run.message = _one_line(exc)
         session.commit()
         raise
+
+
+def _ask_for_retraining(scope: InstallationScope) -> None:
+    """Once per sync, its scores durable: drift or AUC on recent outcomes may call for a new model. Not per
+    write-back chunk: the check scores a week's sample of records, which would slow every chunk's writes."""
+    if "celery" not in current_app.extensions:
+        return
+    try:
+        request_retraining_if_due(scope, enqueue)
+    except Exception:  # a broker hiccup must not fail a sync whose scores are written; the next one asks again
+        scope.session.rollback()
+        log.exception("could not request a retraining for installation %s", scope.installation_id)
 
 
 def _unfinished_run(scope: InstallationScope) -> SyncRun | None:

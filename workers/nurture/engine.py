@@ -28,9 +28,7 @@ from connector.crm.base import CrmClient
 from connector.crm.errors import AuthRevoked, CrmError, CrmRequestInvalid, RecordRejected
 from connector.db.models import ActionLog, Installation, NurtureRule, RecordSnapshot
 from connector.db.scope import InstallationScope
-from connector.jobs import enqueue
 from connector.nurture.feedback import add_once, record_override
-from connector.nurture.retraining import request_retraining_if_due
 from connector.nurture.signing import webhook_signing_key
 
 from ..transitions import TierTransition
@@ -70,8 +68,7 @@ def run_for_transitions(session: Session, installation: Installation, client: Cr
     context) the webhook key comes from the app's SECRET_KEY; `webhook_key` overrides it."""
     scope = InstallationScope(session, installation)
     clock = now or (lambda: datetime.now(timezone.utc))
-    in_app = has_app_context()
-    if webhook_key is None and in_app:
+    if webhook_key is None and has_app_context():
         webhook_key = webhook_signing_key(current_app.config["SECRET_KEY"], installation.id)
     ctx = ActionContext(client=client, webhook_key=webhook_key, now=clock)
     summary = NurtureSummary()
@@ -86,12 +83,6 @@ def run_for_transitions(session: Session, installation: Installation, client: Cr
     session.commit()
     for row in _unfinished(scope, clock()):
         _attempt(scope, row, ctx, summary)
-    if in_app and "celery" in current_app.extensions:
-        try:
-            request_retraining_if_due(scope, enqueue)
-        except Exception:  # a broker hiccup must not fail a sync whose scores are written; next run asks again
-            session.rollback()
-            log.exception("could not request a retraining for installation %s", installation.id)
     return summary
 
 
