@@ -36,17 +36,20 @@ def champion(scope: InstallationScope) -> ModelVersion | None:
 
 
 def load_model(version: ModelVersion) -> ScoringModel:
-    """The artefact, unpickled once per process: a version's bytes never change."""
-    model = _loaded.get(version.id)
+    """The artefact, unpickled once per process: a version's bytes never change. Keyed by id *and* training
+    time: SQLite hands a deleted row's id to the next insert (a disconnected installation's versions, then a
+    new one's), and one process may serve several databases (tests), so an id alone can name another model."""
+    key = (version.id, version.trained_at)
+    model = _loaded.get(key)
     if model is None:
-        model = _loaded[version.id] = ScoringModel.from_bytes(version.artefact)
+        model = _loaded[key] = ScoringModel.from_bytes(version.artefact)
         while len(_loaded) > MODELS_KEPT:
             _loaded.pop(next(iter(_loaded)))
     return model
 
 
 MODELS_KEPT = 16  # one process serves many installations; keep their champions, not every model ever seen
-_loaded: dict[int, ScoringModel] = {}
+_loaded: dict[tuple, ScoringModel] = {}
 
 
 def train_challenger(scope: InstallationScope, client: CrmClient, learner: str = "auto",
