@@ -38,10 +38,8 @@ def _shares(ref: dict, values: np.ndarray) -> np.ndarray:
     finite = values[~nan]
     if "codes" in ref:
         codes = np.asarray(ref["codes"], dtype="float64")
-        slots = np.searchsorted(codes, finite)
-        known = (slots < len(codes)) & (codes[np.minimum(slots, len(codes) - 1)] == finite) if len(codes) else \
-            np.zeros(len(finite), dtype=bool)
-        slots = np.where(known, slots, len(codes))  # every other category shares the bin after the common ones
+        # Every other category shares the bin after the common ones.
+        slots = np.where(np.isin(finite, codes), np.searchsorted(codes, finite), len(codes))
         counts = np.bincount(slots, minlength=len(codes) + 1)
     else:
         edges = np.asarray(ref["edges"])

@@ -50,11 +50,11 @@ class ScoringModel:
         """score (0-100), probability, tier and reasons for every row, in the frame's order and index.
         `as_of` (a datetime, e.g. now for live records) is the moment ages are measured to; by default the
         newest date seen in training, so scoring a historical CSV reproduces training's view of it."""
-        return self.score_counting_unreadable(frame, reasons, as_of)[0]
+        return self.score_marking_unreadable(frame, reasons, as_of)[0]
 
-    def score_counting_unreadable(self, frame: pd.DataFrame, reasons: bool = True,
-                                  as_of=None) -> tuple[pd.DataFrame, int]:
-        """As score(), and how many rows had a filled-in value that could not be read (scored on the rest)."""
+    def score_marking_unreadable(self, frame: pd.DataFrame, reasons: bool = True,
+                                 as_of=None) -> tuple[pd.DataFrame, np.ndarray]:
+        """As score(), and per row whether a filled-in value could not be read (the row is scored on the rest)."""
         builder = self.builder if as_of is None else self.builder.at(as_of)
         X, unreadable = builder.transform_counting_unreadable(frame)
         contributions = self.learner.contributions(X) if reasons else None
@@ -70,11 +70,7 @@ class ScoringModel:
                             "tier": assign_tiers(scores, self.tier_cuts)}, index=frame.index)
         out["reasons"] = reason_texts(contributions, X, frame, self.feature_info,
                                       getattr(self.builder, "related_sources_", ())) if reasons else ""
-        return out, int((unreadable > 0).sum())
-
-    def unusable_rows(self, frame: pd.DataFrame) -> np.ndarray:
-        """Boolean per row: some filled-in value could not be read and was treated as missing."""
-        return self.builder.transform_counting_unreadable(frame)[1] > 0
+        return out, unreadable > 0
 
     def drift(self, records_or_scores, scores=None) -> DriftReport:
         """PSI against the training reference kept in the metadata: of the score and the top features when given

@@ -162,8 +162,8 @@ def _score(model: ScoringModel, snapshots: list[RecordSnapshot], settings: Insta
            stats: WriteBackStats) -> list[Scored]:
     frame = record_frame([s.properties for s in snapshots], settings)
     try:
-        out = model.score(frame, as_of=utcnow())  # a lead's age keeps growing after training
-        unreadable = model.unusable_rows(frame)
+        # One feature pass for the scores and the unreadable rows; ages as of now, growing after training.
+        out, unreadable = model.score_marking_unreadable(frame, as_of=utcnow())
     except Exception:  # one malformed record must not cost the batch: find it by scoring one at a time
         log.exception("scoring a chunk failed; scoring its %d records one by one", len(snapshots))
         return [s for s in (_score_one(model, snap, settings, stats) for snap in snapshots) if s is not None]

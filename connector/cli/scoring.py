@@ -128,8 +128,8 @@ def score(model_dir, csv_path, out_path, id_column) -> None:
         writer.writerow([id_column or "row", "score", "probability", "tier", "reasons"])
         for start in range(0, len(frame), CHUNK_ROWS):
             chunk = frame.iloc[start:start + CHUNK_ROWS]
-            scored, bad = model.score_counting_unreadable(chunk)
-            unreadable += bad
+            scored, bad = model.score_marking_unreadable(chunk)
+            unreadable += int(bad.sum())
             ids = chunk[id_column].tolist() if id_column else range(start, start + len(chunk))
             # Written chunk by chunk (csv module: a third faster than DataFrame.to_csv here): memory stays flat.
             writer.writerows(zip(ids, *(scored[c].tolist() for c in ("score", "probability", "tier", "reasons"))))

@@ -112,8 +112,11 @@ class RequestGate(Protocol):
     """Client-side admission for CRM requests, shared by every worker that talks to one account.
 
     Adapters call `acquire` before each request; the embedded default admits everything, production plugs
-    in a Redis token bucket so N workers together stay under the account's limit.
+    in a Redis sliding window so N workers together stay under the account's limit. `metered_kinds` names
+    the kinds the gate paces to the CRM's own limit, so an adapter drops its in-process pacing for them.
     """
+
+    metered_kinds: frozenset[str]
 
     def acquire(self, account_key: str, kind: str) -> None:
         """Block until one request of `kind` ("read", "search", "write", ...) may be sent for this account."""
@@ -121,6 +124,8 @@ class RequestGate(Protocol):
 
 class OpenGate:
     """The embedded default: no client-side limiting; the CRM's own 429s are still honoured."""
+
+    metered_kinds: frozenset[str] = frozenset()
 
     def acquire(self, account_key: str, kind: str) -> None:
         return None

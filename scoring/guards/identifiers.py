@@ -25,15 +25,11 @@ FREE_TEXT_WORDS = 8
 
 
 def identifier_reason(name: str, type_: str, values: pd.Series) -> str | None:
-    text = clean_text(values).dropna()
-    numbers = pd.to_numeric(text, errors="coerce") if not text.empty else pd.Series(dtype="float64")
-    # CRMs type many numbers as text (HubSpot's annual revenue is a string property): judge them as numbers.
-    numeric = type_ == "number" or (type_ in ("string", "enumeration") and len(text) > 0
-                                     and numbers.notna().mean() >= 0.95)
     # Names only count for free values: "Do Not Email" (a yes/no flag) describes a preference, not a contact.
     # (Counts and dates under such names, "Email opens", "Notes last contacted", go too: a known over-reach.)
     if type_ != "boolean" and ID_WORDS & set(name_tokens(name)):
         return "identifier or contact detail (by name)"
+    text = clean_text(values).dropna()
     if text.empty:
         return None
     sample = text.astype(str).head(1000)
@@ -42,7 +38,9 @@ def identifier_reason(name: str, type_: str, values: pd.Series) -> str | None:
             return f"contact detail: values look like {what}s"
     if type_ in ("string", "enumeration") and sample.str.split().str.len().mean() >= FREE_TEXT_WORDS:
         return "free-text notes: never a feature"
-    if numeric:
+    numbers = pd.to_numeric(text, errors="coerce")
+    # CRMs type many numbers as text (HubSpot's annual revenue is a string property): judge them as numbers.
+    if type_ == "number" or (type_ in ("string", "enumeration") and numbers.notna().mean() >= 0.95):
         return _numbering_reason(numbers.dropna())
     if text.nunique() / len(text) >= NEAR_UNIQUE and len(text) >= 50 and type_ != "datetime" \
             and not looks_like_short_text(text):

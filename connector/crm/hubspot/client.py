@@ -68,7 +68,7 @@ class HubSpotClient(CrmClient):
         self._overlap_ms = int(search_overlap.total_seconds() * 1000)
         # A shared gate that meters search itself (the workers' Redis window) makes this pacer redundant, and
         # worse on a sandbox's faster clock: the pacer counts real seconds.
-        metered_by_gate = "search" in getattr(self._gate, "metered_kinds", ())
+        metered_by_gate = "search" in self._gate.metered_kinds
         self.search_pacer = Pacer(search_per_second) if search_per_second and not metered_by_gate else None
         self._pull_properties: list[str] | None = None
         # Retry(0): the SDK's default urllib3 retries sleep on any Retry-After uncapped and skip POSTs.

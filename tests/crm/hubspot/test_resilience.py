@@ -84,6 +84,8 @@ def test_a_used_up_daily_limit_is_raised_at_once_with_its_policy_not_waited_out(
 
 
 class RecordingGate:
+    metered_kinds = frozenset()
+
     def __init__(self):
         self.admitted = []
 

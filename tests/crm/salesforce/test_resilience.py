@@ -96,6 +96,8 @@ def test_a_malformed_query_is_a_request_error(salesforce_client):
 
 
 class RecordingGate:
+    metered_kinds = frozenset()
+
     def __init__(self):
         self.kinds = Counter()
 
