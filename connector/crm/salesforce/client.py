@@ -255,9 +255,14 @@ class SalesforceClient(CrmClient):
 
     def _write_collections(self, targets: list[tuple[str, str, str]], values: dict[str, dict[str, str | None]],
                            result: WriteResult) -> list[str]:
-        """PATCH the targets 200 at a time with allOrNone false; returns the lead ids refused as converted."""
+        """PATCH the targets 200 at a time with allOrNone false; returns the lead ids refused as converted.
+
+        Grouped by object type first: Salesforce starts a new chunk at each change of type and refuses a
+        request of more than 10 chunks, which snapshot order (leads and converted leads' contacts interleaved)
+        easily exceeds. Grouped, a request holds at most one chunk per object type."""
         converted: list[str] = []
-        for chunk in _chunks(targets, COLLECTION_SIZE):
+        grouped = sorted(targets, key=lambda target: target[1])  # stable: each type keeps its order
+        for chunk in _chunks(grouped, COLLECTION_SIZE):
             body = {"allOrNone": False, "records": [
                 {"attributes": {"type": object_name}, "id": target_id, **values[asked]}
                 for asked, object_name, target_id in chunk]}

@@ -1,4 +1,5 @@
-"""sObject Collections: `composite/sobjects` PATCH (update) and POST (create), 200 records at most, allOrNone."""
+"""sObject Collections: `composite/sobjects` PATCH (update) and POST (create), 200 records at most, 10 type
+chunks at most, allOrNone."""
 from __future__ import annotations
 
 from . import activities, permissions, sobjects
@@ -6,6 +7,13 @@ from .errors import ApiError
 from .store import IdSource, Org
 
 MAX_RECORDS = 200
+# REST API Developer Guide, "Update Records Using sObject Collections": records of more than one type are
+# processed as chunks, a new chunk at each change of type ({account1, account2, contact1, account3} is three),
+# and "A single request can process up to 10 chunks."
+MAX_CHUNKS = 10
+# The guide names no error code for this; the message is the platform's own ("Cannot have more than 10 chunks
+# in a single operation", the TypeException Apex raises for the same rule).
+TOO_MANY_CHUNKS = "Cannot have more than 10 chunks in a single operation. Please rearrange the data to reduce chunking."
 
 
 def apply(org: Org, ids: IdSource, body, user_id: str, now_ms: int, creating: bool) -> list[dict]:
@@ -15,6 +23,8 @@ def apply(org: Org, ids: IdSource, body, user_id: str, now_ms: int, creating: bo
     if len(records) > MAX_RECORDS:
         raise ApiError(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into "
                        "this call")
+    if _type_chunks(records) > MAX_CHUNKS:
+        raise ApiError(400, "INVALID_BATCH_REQUEST", TOO_MANY_CHUNKS)
     all_or_none = bool(body.get("allOrNone", False))
     # allOrNone rolls the whole call back on any failure: keep each touched record's prior state to restore.
     journal: dict[tuple[str, str], dict | None] = {}
@@ -28,10 +38,20 @@ def apply(org: Org, ids: IdSource, body, user_id: str, now_ms: int, creating: bo
     return results
 
 
+def _type_chunks(records: list) -> int:
+    """How many chunks Salesforce splits the records into: one more at every change of sObject type."""
+    types = [_type_of(item) for item in records]
+    return sum(1 for i, t in enumerate(types) if i == 0 or t != types[i - 1])
+
+
+def _type_of(item) -> str | None:
+    return ((item or {}).get("attributes") or {}).get("type") if isinstance(item, dict) else None
+
+
 def _one(org: Org, ids: IdSource, item, user_id: str, now_ms: int, creating: bool, journal: dict) -> dict:
     record_id = item.get("id") if isinstance(item, dict) else None
     try:
-        object_name = ((item or {}).get("attributes") or {}).get("type") if isinstance(item, dict) else None
+        object_name = _type_of(item)
         if not object_name:
             raise ApiError(400, "INVALID_FIELD", "No SObject Type defined in attributes", ["attributes"])
         values = {k: v for k, v in item.items() if k not in ("attributes", "id")}

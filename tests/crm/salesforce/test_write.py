@@ -1,6 +1,8 @@
 """Write-back through sObject Collections: 200 per call, per-record failures reported, the rest landed,
 converted leads redirected to the contact they became."""
 import pytest
+from simple_salesforce import Salesforce
+from simple_salesforce.exceptions import SalesforceMalformedRequest
 
 from connector.crm.base import FieldWrite
 from connector.crm.salesforce import salesforce_score_fields
@@ -73,3 +75,28 @@ def test_none_clears_a_field(written):
     lead_id = next(i for i in targets if i not in converted)
     assert client.write_fields([FieldWrite(lead_id, "Lead", {NAMES.model: None})]).written == [lead_id]
     assert sandbox.record(org_id, "Lead", lead_id).get(NAMES.model) in (None, "")
+
+
+def test_alternating_leads_and_contacts_are_grouped_by_type():
+    """200 records alternating Lead/Contact are 200 type chunks: a real org refuses that request (more than 10
+    chunks, REST API Developer Guide, "Update Records Using sObject Collections"); the adapter groups them."""
+    with seeded_sandbox(leads=150, contacts=120, seed=5) as (sandbox, org_id, base_url):
+        client = connect(sandbox, org_id, base_url)
+        client.provision_fields(NAMES)
+        leads = [r["Id"] for r in sandbox.records(org_id, "Lead") if not r["IsConverted"]][:100]
+        contacts = [r["Id"] for r in sandbox.records(org_id, "Contact")][:100]
+        order = [(kind, crm_id) for pair in zip(leads, contacts) for kind, crm_id in zip(("Lead", "Contact"), pair)]
+        as_sent = {"allOrNone": False, "records": [{"attributes": {"type": kind}, "id": crm_id, NAMES.score: "61"}
+                                                   for kind, crm_id in order]}
+        tokens = sandbox.issue_tokens(org_id)
+        sdk = Salesforce(instance_url=tokens["instance_url"], session_id=tokens["access_token"],
+                         session=sandbox.local_session())
+        with pytest.raises(SalesforceMalformedRequest) as raised:
+            sdk.restful("composite/sobjects", method="PATCH", json=as_sent)
+        assert raised.value.content[0]["message"].startswith("Cannot have more than 10 chunks")
+        assert sandbox.record(org_id, "Lead", leads[0]).get(NAMES.score) in (None, "")
+
+        result = client.write_fields([FieldWrite(crm_id, kind, {NAMES.score: "61"}) for kind, crm_id in order])
+        assert sorted(result.written) == sorted(leads + contacts) and not result.rejected
+        assert client.api_calls["write"] == 1
+        assert all(float(sandbox.record(org_id, kind, crm_id)[NAMES.score]) == 61 for kind, crm_id in order)

@@ -90,3 +90,28 @@ def test_tasks_and_one_membership_per_lead_and_campaign(salesforce_sandbox, sf, 
     assert raised.value.content[0]["errorCode"] == "DUPLICATE_VALUE"
     assert len(salesforce_sandbox.campaign_members(org.id)) == 1
     assert salesforce_sandbox.calls(org.id)["action"] == 3
+
+
+def alternating(salesforce_sandbox, org, count):
+    """`count` records alternating Lead, Contact, Lead...: every record starts a new type chunk."""
+    _, open_leads = converted_and_open(salesforce_sandbox, org)
+    contacts = salesforce_sandbox.records(org.id, "Contact")
+    pools = [("Lead", open_leads), ("Contact", contacts)]
+    return [{"attributes": {"type": pools[i % 2][0]}, "id": pools[i % 2][1][i // 2]["Id"], "Title": "Alternating"}
+            for i in range(count)]
+
+
+def test_collections_refuse_more_than_ten_type_chunks(salesforce_sandbox, sf, org):
+    # REST API Developer Guide, "Update Records Using sObject Collections" (resources_composite_sobjects_
+    # collections_update): objects of more than one type "are processed as chunks ... A single request can
+    # process up to 10 chunks." The whole request is refused and nothing is written.
+    ten = alternating(salesforce_sandbox, org, 10)
+    assert all(r["success"] for r in collection(sf, ten))
+    eleven = alternating(salesforce_sandbox, org, 11)
+    eleven[0]["Title"] = "Never written"
+    with pytest.raises(SalesforceMalformedRequest) as raised:
+        collection(sf, eleven)
+    assert raised.value.content[0]["message"].startswith("Cannot have more than 10 chunks")
+    assert salesforce_sandbox.record(org.id, "Lead", eleven[0]["id"])["Title"] == "Alternating"
+    grouped = sorted(eleven, key=lambda r: r["attributes"]["type"])  # two chunks: accepted
+    assert all(r["success"] for r in collection(sf, grouped))
