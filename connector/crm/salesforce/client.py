@@ -263,11 +263,7 @@ class SalesforceClient(CrmClient):
         converted: list[str] = []
         grouped = sorted(targets, key=lambda target: target[1])  # stable: each type keeps its order
         for chunk in _chunks(grouped, COLLECTION_SIZE):
-            body = {"allOrNone": False, "records": [
-                {"attributes": {"type": object_name}, "id": target_id, **values[asked]}
-                for asked, object_name, target_id in chunk]}
-            answers = self._request("write", lambda sf: sf.restful("composite/sobjects", method="PATCH", json=body,
-                                                                   timeout=REQUEST_TIMEOUT)) or []
+            chunk, answers = self._send_collection(chunk, values, result)
             # Results come back in request order, and a failed record's `id` may be null.
             for position, (asked, object_name, target_id) in enumerate(chunk):
                 answer = answers[position] if position < len(answers) else {}
@@ -284,6 +280,32 @@ class SalesforceClient(CrmClient):
                 reason = errors[0].get("message") or "Salesforce did not confirm this write"
                 result.rejected.append(RecordRejectedInfo(asked, reason, code or "UNCONFIRMED"))
         return converted
+
+    def _send_collection(self, chunk: list[tuple[str, str, str]], values: dict[str, dict[str, str | None]],
+                         result: WriteResult) -> tuple[list[tuple[str, str, str]], list[dict[str, Any]]]:
+        """PATCH one collection: (the targets finally sent, Salesforce's answers in their order).
+
+        A field the integration user cannot see (deleted, or its field-level security withdrawn) fails the
+        whole request with INVALID_FIELD. The records naming it are reported (a score written without its
+        tier would be half a write) and the rest are sent again; re-provisioning restores the grant."""
+        while chunk:
+            body = {"allOrNone": False, "records": [
+                {"attributes": {"type": object_name}, "id": target_id, **values[asked]}
+                for asked, object_name, target_id in chunk]}
+            try:
+                return chunk, self._request("write", lambda sf: sf.restful(
+                    "composite/sobjects", method="PATCH", json=body, timeout=REQUEST_TIMEOUT)) or []
+            except RequestRefused as exc:
+                if exc.code != "INVALID_FIELD":
+                    raise
+                log.warning("Salesforce refused a write-back collection: %s", exc)
+                self._describes.clear()  # the next pull asks again what this user can see
+                named = [t for t in chunk if set(exc.fields) & set(values[t[0]])] or chunk
+                reason = (f"field {', '.join(exc.fields) or '(unnamed)'} is not visible to the integration user; "
+                          "re-provision the score fields")
+                result.rejected += [RecordRejectedInfo(asked, reason, exc.code) for asked, _, _ in named]
+                chunk = [t for t in chunk if t not in named]
+        return chunk, []
 
     def _converted_contacts(self, lead_ids: list[str]) -> dict[str, str]:
         contacts: dict[str, str] = {}

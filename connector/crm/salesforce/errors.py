@@ -27,10 +27,11 @@ class RequestRefused(CrmRequestInvalid):
     """A 4xx no retry will fix, with Salesforce's status and error code so callers can act on a 404 or a
     DUPLICATE_VALUE rather than parse text."""
 
-    def __init__(self, message: str, status: int, code: str | None):
+    def __init__(self, message: str, status: int, code: str | None, fields: tuple[str, ...] = ()):
         super().__init__(message)
         self.status = status
         self.code = code
+        self.fields = fields  # the fields Salesforce named (INVALID_FIELD, REQUIRED_FIELD_MISSING, ...)
 
 
 def first_error(content: Any) -> tuple[str | None, str]:
@@ -56,7 +57,13 @@ def from_status(status: int, content: Any, headers: Mapping[str, str] | None,
         return CrmUnavailable(text)
     if code in REVOKED_GRANT_CODES:
         return AuthRevoked(text)
-    return RequestRefused(text, status, code)
+    return RequestRefused(text, status, code, _fields(content))
+
+
+def _fields(content: Any) -> tuple[str, ...]:
+    if isinstance(content, list) and content and isinstance(content[0], Mapping):
+        return tuple(str(f) for f in content[0].get("fields") or ())
+    return ()
 
 
 def rate_limit_wait(headers: Mapping[str, str] | None, daily_exhausted: bool) -> float:

@@ -3,7 +3,7 @@ chunks at most, allOrNone."""
 from __future__ import annotations
 
 from . import activities, permissions, sobjects
-from .errors import ApiError
+from .errors import ApiError, invalid_field
 from .store import IdSource, Org
 
 MAX_RECORDS = 200
@@ -25,6 +25,7 @@ def apply(org: Org, ids: IdSource, body, user_id: str, now_ms: int, creating: bo
                        "this call")
     if _type_chunks(records) > MAX_CHUNKS:
         raise ApiError(400, "INVALID_BATCH_REQUEST", TOO_MANY_CHUNKS)
+    _check_columns(org, records, user_id)
     all_or_none = bool(body.get("allOrNone", False))
     # allOrNone rolls the whole call back on any failure: keep each touched record's prior state to restore.
     journal: dict[tuple[str, str], dict | None] = {}
@@ -36,6 +37,23 @@ def apply(org: Org, ids: IdSource, body, user_id: str, now_ms: int, creating: bo
                                                     "the request was using AllOrNone header").as_result(r["id"])
                 for r in results]
     return results
+
+
+def _check_columns(org: Org, records: list, user_id: str) -> None:
+    """A field the user cannot see (unknown, or hidden by field-level security) fails the request body's
+    parsing, before any record is tried: one whole-request 400 INVALID_FIELD, "No such column 'X' on sobject
+    of type Lead" (the shape reported in wadewegner/Force.com-Toolkit-for-NET#90 for a write, and in
+    jereze/alfred-salesforce#4 for a standard field hidden from the API user)."""
+    visible: dict[str, dict] = {}
+    for item in records:
+        object_name = _type_of(item)
+        if object_name not in org.fields:
+            continue  # reported per record
+        if object_name not in visible:
+            visible[object_name] = permissions.visible_fields(org, object_name, user_id)
+        for name in item:
+            if name not in ("attributes", "id") and name not in visible[object_name]:
+                raise invalid_field(name, object_name)
 
 
 def _type_chunks(records: list) -> int:

@@ -100,3 +100,18 @@ def test_alternating_leads_and_contacts_are_grouped_by_type():
         assert sorted(result.written) == sorted(leads + contacts) and not result.rejected
         assert client.api_calls["write"] == 1
         assert all(float(sandbox.record(org_id, kind, crm_id)[NAMES.score]) == 61 for kind, crm_id in order)
+
+
+def test_a_field_the_user_cannot_see_is_reported_and_the_rest_written(written):
+    """Salesforce refuses the whole collection for one unknown or hidden field (400 INVALID_FIELD): the records
+    naming it are reported and the others sent again, nothing raised."""
+    sandbox, org_id, base_url, _, _, targets, converted = written
+    client = connect(sandbox, org_id, base_url)
+    plain = [i for i in targets if i not in converted][:3]
+    writes = [FieldWrite(plain[0], "Lead", {NAMES.score: "13", "Hidden_Field__c": "x"})]
+    writes += [FieldWrite(i, "Lead", {NAMES.score: "13"}) for i in plain[1:]]
+    result = client.write_fields(writes)
+    assert sorted(result.written) == sorted(plain[1:])
+    assert [(r.crm_id, r.code) for r in result.rejected] == [(plain[0], "INVALID_FIELD")]
+    assert "Hidden_Field__c" in result.rejected[0].reason and client.api_calls["write"] == 2
+    assert float(sandbox.record(org_id, "Lead", plain[0])[NAMES.score]) == 42  # untouched

@@ -115,3 +115,16 @@ def test_collections_refuse_more_than_ten_type_chunks(salesforce_sandbox, sf, or
     assert salesforce_sandbox.record(org.id, "Lead", eleven[0]["id"])["Title"] == "Alternating"
     grouped = sorted(eleven, key=lambda r: r["attributes"]["type"])  # two chunks: accepted
     assert all(r["success"] for r in collection(sf, grouped))
+
+
+def test_a_hidden_field_fails_the_whole_collection(salesforce_sandbox, sf, org):
+    # An unknown or FLS-hidden field fails the request's parsing: one 400 INVALID_FIELD "No such column", no
+    # record tried (wadewegner/Force.com-Toolkit-for-NET#90; jereze/alfred-salesforce#4).
+    _, open_leads = converted_and_open(salesforce_sandbox, org)
+    body = [{"attributes": {"type": "Lead"}, "id": open_leads[3]["Id"], "Title": "Kept out"},
+            {"attributes": {"type": "Lead"}, "id": open_leads[4]["Id"], "Hidden__c": "x"}]
+    with pytest.raises(SalesforceMalformedRequest) as raised:
+        collection(sf, body)
+    assert raised.value.content[0]["errorCode"] == "INVALID_FIELD"
+    assert raised.value.content[0]["fields"] == ["Hidden__c"]
+    assert salesforce_sandbox.record(org.id, "Lead", open_leads[3]["Id"])["Title"] != "Kept out"
