@@ -32,7 +32,8 @@ DEFAULTS = {
     "SCHEDULE_CHECK_SECONDS": 60,  # how often beat looks for installations whose sync interval has passed
     "HUBSPOT_API_BASE": "https://api.hubapi.com",
     "HUBSPOT_AUTHORIZE_URL": "https://app.hubspot.com/oauth/authorize",
-    "HUBSPOT_TOKEN_URL": "https://api.hubapi.com/oauth/v1/token",
+    # The date-versioned endpoints; a token URL ending in /oauth/v1/token selects the v1 fallback (retired 2027-02-16).
+    "HUBSPOT_TOKEN_URL": "https://api.hubapi.com/oauth/2026-03/token",
     "HUBSPOT_CLIENT_ID": "",
     "HUBSPOT_CLIENT_SECRET": "",  # also the key HubSpot signs webhooks and CRM card requests with
     # Contacts read/write, the score properties, owners for tasks, workflows for enrollment.

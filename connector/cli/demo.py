@@ -95,7 +95,7 @@ def _start_crm(crm: str, people: int, stack: ExitStack) -> DemoCrm:
     app = sandbox.app
     if crm == "hubspot":
         config = {"HUBSPOT_API_BASE": base, "HUBSPOT_AUTHORIZE_URL": f"{base}/oauth/authorize",
-                  "HUBSPOT_TOKEN_URL": f"{base}/oauth/v1/token", "HUBSPOT_CLIENT_ID": app.client_id,
+                  "HUBSPOT_TOKEN_URL": f"{base}/oauth/2026-03/token", "HUBSPOT_CLIENT_ID": app.client_id,
                   "HUBSPOT_CLIENT_SECRET": app.client_secret}
         return DemoCrm(crm, sandbox, account, "/install/hubspot", config)
     config = {"SALESFORCE_LOGIN_URL": base, "SALESFORCE_CLIENT_ID": app.client_id,

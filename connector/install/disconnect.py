@@ -16,7 +16,7 @@ from connector.db.scope import InstallationScope
 from connector.security.credential_store import load_credentials
 
 from . import bp
-from .credentials import endpoints_for, salesforce_http
+from .credentials import app_credentials, endpoints_for, salesforce_http
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,8 @@ def _revoke(scope: InstallationScope) -> bool:
     token = credentials.refresh_token or credentials.access_token
     try:
         if scope.installation.crm is Crm.HUBSPOT:
-            hubspot_oauth.revoke(endpoints, token)
+            # A grant already revoked (uninstalled in HubSpot, or a second disconnect) counts as revoked.
+            hubspot_oauth.revoke(endpoints, token, *app_credentials(scope.installation.crm))
         else:
             # Revoking the refresh token ends every session issued from it.
             salesforce_oauth.revoke(endpoints, token, session=salesforce_http(credentials))

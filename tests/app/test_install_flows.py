@@ -29,7 +29,7 @@ def app_config(hubspot_sandbox, salesforce_sandbox):
     hs, sf = hubspot_sandbox.base_url, salesforce_sandbox.base_url
     return {
         "HUBSPOT_API_BASE": hs, "HUBSPOT_AUTHORIZE_URL": hs + "/oauth/authorize",
-        "HUBSPOT_TOKEN_URL": hs + "/oauth/v1/token",
+        "HUBSPOT_TOKEN_URL": hs + "/oauth/2026-03/token",
         "HUBSPOT_CLIENT_ID": hubspot_sandbox.app.client_id, "HUBSPOT_CLIENT_SECRET": hubspot_sandbox.app.client_secret,
         "SALESFORCE_LOGIN_URL": sf, "SALESFORCE_SANDBOX_LOGIN_URL": sf,
         "SALESFORCE_CLIENT_ID": salesforce_sandbox.app.client_id,
@@ -183,5 +183,19 @@ def test_disconnect_revokes_the_grant_and_deletes_the_credentials(app, browser, 
     done = browser.submit("/installations/1", "/install/1/disconnect")
     assert done.ok and "access revoked" in done.text
     assert rows(app, StoredCredentials) == 0 and refresh_token not in hubspot_sandbox.tokens.refresh
+    with app.app_context():
+        assert get_session().get(Installation, 1).status is InstallationStatus.DISCONNECTED
+
+
+def test_disconnect_completes_when_the_app_was_already_uninstalled_in_hubspot(app, browser, hubspot_sandbox,
+                                                                              sent_tasks):
+    """The grant is gone at HubSpot (uninstalled there first): its revoke answers 400 BAD_REFRESH_TOKEN,
+    which means the goal is met, not that HubSpot could not be reached."""
+    portal = hubspot_sandbox.add_portal(contacts=5)
+    install_hubspot(browser, portal.id)
+    assert hubspot_sandbox.revoke_refresh_token(stored_grant(app, 1).refresh_token)
+    done = browser.submit("/installations/1", "/install/1/disconnect")
+    assert done.ok and "access revoked" in done.text
+    assert rows(app, StoredCredentials) == 0
     with app.app_context():
         assert get_session().get(Installation, 1).status is InstallationStatus.DISCONNECTED

@@ -336,7 +336,8 @@ class HubSpotClient(CrmClient):
             self._gate.acquire(self._credentials.account_id, "auth")
             self.api_calls["auth"] += 1
             return oauth.refresh(self.endpoints, self._client_id, self._client_secret,
-                                 self._credentials.refresh_token or "", self._credentials.account_id, self._now)
+                                 self._credentials.refresh_token or "", self._credentials.account_id, self._now,
+                                 session=self._http)
 
         fresh = call_with_retries(send, self._retry, self._sleep)  # AuthRevoked is not retried: it is final
         self._credentials = fresh

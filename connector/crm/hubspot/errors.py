@@ -3,7 +3,8 @@
 Every SDK sub-package generates its own `ApiException` class, so `hubspot.crm.contacts.ApiException` is not
 `hubspot.crm.properties.ApiException`; the tuple below names each one this adapter calls. Messages are built
 from HubSpot's JSON body only: the SDK's own `str()` prints whole responses, and a transport error's text
-can carry a URL, which for the v1 token-info and revoke endpoints contains a token.
+can carry a URL, which for the v1 token-info and revoke endpoints contains a token (`oauth` builds its
+errors from bodies too).
 """
 from __future__ import annotations
 
@@ -16,11 +17,10 @@ import urllib3
 from hubspot.crm.contacts import ApiException as ContactsApiException
 from hubspot.crm.objects.tasks import ApiException as TasksApiException
 from hubspot.crm.properties import ApiException as PropertiesApiException
-from hubspot.oauth import ApiException as OAuthApiException
 
 from ..errors import AuthExpired, AuthRevoked, CrmError, CrmRequestInvalid, CrmUnavailable, RateLimited
 
-SDK_ERRORS = (ContactsApiException, TasksApiException, PropertiesApiException, OAuthApiException)
+SDK_ERRORS = (ContactsApiException, TasksApiException, PropertiesApiException)
 TRANSPORT_ERRORS = (urllib3.exceptions.HTTPError, requests.RequestException, OSError)
 
 # HubSpot's daily allowance resets at midnight; without a Retry-After, an hour is a safe "not now".

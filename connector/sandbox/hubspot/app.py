@@ -132,9 +132,10 @@ class HubSpotSandbox:
         with self.lock:
             self.tokens.expire_all()
 
-    def revoke_refresh_token(self, refresh_token: str) -> None:
+    def revoke_refresh_token(self, refresh_token: str) -> bool:
+        """False when there was no such token (never issued, or revoked already)."""
         with self.lock:
-            self.tokens.refresh.pop(refresh_token, None)
+            return self.tokens.refresh.pop(refresh_token, None) is not None
 
     def authenticate(self, authorization: str):
         """(grant, None) for a live bearer token, else (None, the 401 HubSpot answers)."""

@@ -1,20 +1,24 @@
 """HubSpot's OAuth: the authorize page (an approve form that picks or creates the portal), the token
-endpoints of v1 and 2026-03 (form-encoded, as the SDK sends them), token info / introspection, revocation.
+endpoints of v1 and 2026-03 (form-encoded), token info (v1) and introspection (2026-03), revocation (both).
 
-Refresh failures follow RFC 6749 (`error: invalid_grant`) and keep HubSpot's own `status: BAD_REFRESH_TOKEN`.
-Tokens are opaque random strings; none is ever logged.
+Bodies follow HubSpot's OpenAPI files (`oauth-v1.json`, `oauth-2026-03.json`): token answers carry
+`token_use`, 2026-03 ones also `hub_id`, `scopes` and `user_id`; introspection the whole token-info shape.
+Errors carry the spec's `category`, `correlationId` and `message`, RFC 6749's `error` / `error_description`
+and HubSpot's own `status` (BAD_REFRESH_TOKEN, ...): a refresh token used or revoked after revocation gets
+400 BAD_REFRESH_TOKEN. Tokens are opaque random strings; none is ever logged.
 """
 from __future__ import annotations
 
 import math
 import secrets
+import uuid
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, redirect, request
 
-from .http import json_response, sandbox
+from .http import error, json_response, sandbox
 
 blueprint = Blueprint("hubspot_oauth", __name__)
 DEFAULT_SCOPES = "oauth crm.objects.contacts.read crm.objects.contacts.write crm.schemas.contacts.write automation"
@@ -45,7 +49,8 @@ class TokenStore:
         if refresh_token is None:
             refresh_token = "sbx-rt-" + secrets.token_urlsafe(24)
             self.refresh[refresh_token] = Grant(portal_id, client_id, scopes)
-        return {"access_token": access, "refresh_token": refresh_token, "expires_in": lifetime, "token_type": "bearer"}
+        return {"access_token": access, "refresh_token": refresh_token, "expires_in": lifetime, "token_type": "bearer",
+                "token_use": "access_token"}
 
     def add_private_app_token(self, token: str, portal_id: int) -> None:
         self.access[token] = Grant(portal_id, "private-app", DEFAULT_SCOPES, expires_at=math.inf, private_app=True)
@@ -103,90 +108,130 @@ def _authorize_problem(sb, client_id: str | None, redirect_uri: str | None) -> s
     return None
 
 
+SANDBOX_USER_ID = 1  # the admin who approves every install
+
+
 @blueprint.post("/oauth/v1/token")
 @blueprint.post("/oauth/2026-03/token")
 def token():
     sb = sandbox()
     form = request.form
-    client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
-    if not client_id or (sb.apps and sb.apps.get(client_id) != secret):
-        return _oauth_error(400, "invalid_client", "BAD_CLIENT_ID", "missing or unknown client id or secret")
+    refusal = _client_refusal(sb, form)
+    if refusal is not None:
+        return refusal
     grant_type = form.get("grant_type")
     now = sb.clock.time()
     if grant_type == "authorization_code":
         grant = sb.tokens.codes.pop(form.get("code", ""), None)
-        if grant is None or grant.client_id != client_id or grant.redirect_uri != form.get("redirect_uri"):
-            return _oauth_error(400, "invalid_grant", "BAD_AUTH_CODE", "unknown or used code, or redirect_uri mismatch")
-        sb.count(grant.portal_id, "auth")
-        return json_response(200, sb.tokens.issue(grant.portal_id, client_id, sb.token_lifetime, now, grant.scopes))
-    if grant_type == "refresh_token":
+        if grant is None or grant.client_id != form["client_id"] or grant.redirect_uri != form.get("redirect_uri"):
+            return _oauth_error("invalid_grant", "BAD_AUTH_CODE", "unknown or used code, or redirect_uri mismatch")
+    elif grant_type == "refresh_token":
         refresh_token = form.get("refresh_token", "")
         grant = sb.tokens.refresh.get(refresh_token)
-        if grant is None or (sb.apps and grant.client_id != client_id):
-            return _oauth_error(400, "invalid_grant", "BAD_REFRESH_TOKEN", "missing or unknown refresh token")
-        sb.count(grant.portal_id, "auth")
-        return json_response(200, sb.tokens.issue(grant.portal_id, client_id, sb.token_lifetime, now, grant.scopes,
-                                                  refresh_token=refresh_token))
-    return _oauth_error(400, "unsupported_grant_type", "BAD_GRANT_TYPE", "grant_type must be authorization_code "
-                        "or refresh_token")
+        if grant is None or (sb.apps and grant.client_id != form["client_id"]):
+            return _oauth_error("invalid_grant", "BAD_REFRESH_TOKEN", "missing or unknown refresh token")
+    else:
+        return _oauth_error("unsupported_grant_type", "BAD_GRANT_TYPE",
+                            "grant_type must be authorization_code or refresh_token")
+    sb.count(grant.portal_id, "auth")
+    tokens = sb.tokens.issue(grant.portal_id, form["client_id"], sb.token_lifetime, now, grant.scopes,
+                             refresh_token=form.get("refresh_token") if grant_type == "refresh_token" else None)
+    if request.path.startswith("/oauth/2026-03/"):
+        tokens.update(hub_id=grant.portal_id, scopes=grant.scopes.split(), user_id=SANDBOX_USER_ID)
+    return json_response(200, tokens)
 
 
-def _oauth_error(status: int, code: str, hubspot_status: str, description: str):
-    return json_response(status, {"error": code, "error_description": description, "status": hubspot_status,
-                                  "message": description})
+def _client_refusal(sb, form):
+    client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
+    if not client_id or (sb.apps and sb.apps.get(client_id) != secret):
+        return _oauth_error("invalid_client", "BAD_CLIENT_ID", "missing or unknown client id or secret")
+    return None
+
+
+def _oauth_error(code: str, hubspot_status: str, description: str):
+    return json_response(400, {"status": hubspot_status, "message": description, "correlationId": str(uuid.uuid4()),
+                               "category": "VALIDATION_ERROR", "error": code, "error_description": description})
 
 
 @blueprint.get("/oauth/v1/access-tokens/<token_value>")
 def access_token_info(token_value):
     sb = sandbox()
-    grant = sb.tokens.access.get(token_value)
-    if grant is not None and grant.private_app:  # token info describes OAuth tokens only
-        grant = None
-    remaining = (grant.expires_at - sb.clock.time()) if grant else 0
-    if grant is None or remaining <= 0:
-        return json_response(404, {"status": "error", "message": "The access token is expired or does not exist.",
-                                   "category": "EXPIRED_AUTHENTICATION"})
+    grant = _live_access(sb, token_value)
+    if grant is None:
+        return error(404, "EXPIRED_AUTHENTICATION", "The access token is expired or does not exist.")
     sb.count(grant.portal_id, "auth")
-    return json_response(200, {"token": token_value, "hub_id": grant.portal_id, "hub_domain": f"portal-{grant.portal_id}"
-                               ".sandbox.local", "app_id": _app_number(grant.client_id), "user": "admin@example.com",
-                               "user_id": 1, "scopes": grant.scopes.split(), "expires_in": int(remaining),
-                               "token_type": "access"})
+    return json_response(200, _access_info(sb, token_value, grant))
 
 
 @blueprint.get("/oauth/v1/refresh-tokens/<token_value>")
 def refresh_token_info(token_value):
     grant = sandbox().tokens.refresh.get(token_value)
     if grant is None:
-        return json_response(404, {"status": "error", "message": "The refresh token does not exist."})
-    return json_response(200, {"token": token_value, "hub_id": grant.portal_id, "client_id": grant.client_id,
-                               "scopes": grant.scopes.split(), "token_type": "refresh", "user": "admin@example.com"})
+        return error(404, "OBJECT_NOT_FOUND", "The refresh token does not exist.")
+    return json_response(200, _refresh_info(token_value, grant))
 
 
 @blueprint.delete("/oauth/v1/refresh-tokens/<token_value>")
 def revoke_v1(token_value):
-    sandbox().revoke_refresh_token(token_value)
+    if not sandbox().revoke_refresh_token(token_value):
+        return _oauth_error("invalid_grant", "BAD_REFRESH_TOKEN", "missing or unknown refresh token")
     return Response(status=204)
 
 
 @blueprint.post("/oauth/2026-03/token/introspect")
 def introspect():
     sb = sandbox()
+    refusal = _client_refusal(sb, request.form)
+    if refusal is not None:
+        return refusal
     value = request.form.get("token", "")
-    access, refresh = sb.tokens.access.get(value), sb.tokens.refresh.get(value)
-    if access is not None and access.private_app:  # introspection describes OAuth tokens only
-        access = None
-    grant = access or refresh
-    if grant is None or (access is not None and access.expires_at <= sb.clock.time()):
-        return json_response(200, {"active": False})
-    return json_response(200, {"active": True, "hub_id": grant.portal_id, "client_id": grant.client_id,
-                               "scope": grant.scopes, "token_type": "access_token" if access else "refresh_token",
-                               **({"exp": int(access.expires_at)} if access else {})})
+    access, refresh = _live_access(sb, value), sb.tokens.refresh.get(value)
+    if access is not None:
+        sb.count(access.portal_id, "auth")
+        return json_response(200, {"active": True, **_access_info(sb, value, access)})
+    if refresh is not None:
+        return json_response(200, {"active": True, **_refresh_info(value, refresh)})
+    return json_response(200, {"active": False})  # RFC 7662 section 2.2, a documented spec deviation
 
 
 @blueprint.post("/oauth/2026-03/token/revoke")
 def revoke():
-    sandbox().revoke_refresh_token(request.form.get("token", ""))
+    sb = sandbox()
+    refusal = _client_refusal(sb, request.form)
+    if refusal is not None:
+        return refusal
+    if not sb.revoke_refresh_token(request.form.get("token", "")):
+        return _oauth_error("invalid_grant", "BAD_REFRESH_TOKEN", "missing or unknown refresh token")
     return Response(status=200)
+
+
+def _live_access(sb, value: str) -> Grant | None:
+    """An OAuth access token still valid (a private app's static token is no OAuth token)."""
+    grant = sb.tokens.access.get(value)
+    if grant is None or grant.private_app or grant.expires_at <= sb.clock.time():
+        return None
+    return grant
+
+
+def _access_info(sb, value: str, grant: Grant) -> dict:
+    expires_in = int(grant.expires_at - sb.clock.time())
+    app_id = _app_number(grant.client_id)
+    scopes = grant.scopes.split()
+    signed = {"appId": app_id, "appInstallId": f"{app_id}-{grant.portal_id}", "audience": grant.client_id,
+              "expiresAt": int(grant.expires_at * 1000), "hubId": grant.portal_id, "hublet": "na1",
+              "installingUserId": SANDBOX_USER_ID, "isPrivateDistribution": False, "isServiceAccount": False,
+              "isUserLevel": False, "newSignature": "", "scopeToScopeGroupPks": "", "scopes": " ".join(scopes),
+              "signature": "", "trialScopeToScopeGroupPks": "", "trialScopes": "", "userId": SANDBOX_USER_ID}
+    return {"token": value, "token_use": "access_token", "token_type": "access", "hub_id": grant.portal_id,
+            "hub_domain": f"portal-{grant.portal_id}.sandbox.local", "app_id": app_id, "client_id": grant.client_id,
+            "user": "admin@example.com", "user_id": SANDBOX_USER_ID, "scopes": scopes, "expires_in": expires_in,
+            "is_private_distribution": False, "signed_access_token": signed}
+
+
+def _refresh_info(value: str, grant: Grant) -> dict:
+    return {"token": value, "token_use": "refresh_token", "token_type": "refresh", "hub_id": grant.portal_id,
+            "app_id": _app_number(grant.client_id), "client_id": grant.client_id, "scopes": grant.scopes.split(),
+            "user": "admin@example.com", "user_id": SANDBOX_USER_ID}
 
 
 def _app_number(client_id: str) -> int:

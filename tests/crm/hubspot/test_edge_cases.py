@@ -86,7 +86,7 @@ def test_bad_refresh_token_is_auth_revoked_without_leaking_tokens(scripted):
     with pytest.raises(AuthRevoked) as caught:
         client_for(scripted, []).schema()
     assert "secret" not in repr(caught.value) and "secret" not in str(caught.value)
-    assert [path for _, path, _ in scripted.requests] == ["/crm/v3/properties/contacts", "/oauth/v1/token"]
+    assert [path for _, path, _ in scripted.requests] == ["/crm/v3/properties/contacts", "/oauth/2026-03/token"]
 
 
 def test_malformed_writes_are_reported_and_skipped_while_the_rest_is_sent(scripted):
@@ -100,14 +100,31 @@ def test_malformed_writes_are_reported_and_skipped_while_the_rest_is_sent(script
     assert [body["inputs"] for _, path, body in scripted.requests] == [[{"id": "7", "properties": {"leadscore_score": "9"}}]]
 
 
-def test_exchange_code_reads_the_portal_from_token_info(scripted):
+def test_exchange_code_on_2026_03_takes_the_portal_from_the_token_answer(scripted):
+    scripted.answer(200, {"access_token": "at-1", "refresh_token": "rt-1", "expires_in": 1800, "token_type": "bearer",
+                          "token_use": "access_token", "hub_id": 4242, "scopes": ["oauth"], "user_id": 1})
+    scripted.answer(400, {"status": "BAD_REFRESH_TOKEN", "error": "invalid_grant", "category": "VALIDATION_ERROR",
+                          "correlationId": "c-1", "message": "missing or unknown refresh token"})
+    endpoints = hubspot_endpoints(scripted.base_url)
+    credentials = exchange_code(endpoints, "cid", "cs", "the-code", "https://me/cb")
+    revoke(endpoints, credentials.refresh_token, "cid", "cs")  # already revoked: BAD_REFRESH_TOKEN is done
+
+    assert credentials.account_id == "4242" and credentials.refresh_token == "rt-1"
+    (_, token_path, form), (method, revoke_path, revoked) = scripted.requests
+    assert token_path == "/oauth/2026-03/token" and form["grant_type"] == "authorization_code"
+    assert form["client_secret"] == "cs" and form["code"] == "the-code"
+    assert (method, revoke_path) == ("POST", "/oauth/2026-03/token/revoke")
+    assert revoked == {"token": "rt-1", "token_type_hint": "refresh_token", "client_id": "cid", "client_secret": "cs"}
+
+
+def test_exchange_code_on_the_v1_fallback_reads_the_portal_from_token_info(scripted):
     scripted.answer(200, {"access_token": "at-1", "refresh_token": "rt-1", "expires_in": 1800, "token_type": "bearer"})
     scripted.answer(200, {"hub_id": 4242, "token": "at-1", "expires_in": 1799})
     scripted.answer(204)
-    endpoints = hubspot_endpoints(scripted.base_url)
+    endpoints = hubspot_endpoints(scripted.base_url, oauth_version="v1")
     before = datetime.now(timezone.utc)
     credentials = exchange_code(endpoints, "cid", "cs", "the-code", "https://me/cb")
-    revoke(endpoints, credentials.refresh_token)
+    revoke(endpoints, credentials.refresh_token, "cid", "cs")
 
     assert credentials.account_id == "4242" and credentials.refresh_token == "rt-1"
     assert before + timedelta(seconds=1790) < credentials.expires_at < before + timedelta(seconds=1810)

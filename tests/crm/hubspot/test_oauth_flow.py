@@ -35,8 +35,9 @@ def test_install_exchange_use_refresh_and_revoke(hubspot_sandbox, hubspot_portal
     assert fresh.access_token != credentials.access_token
     assert fresh.refresh_token == credentials.refresh_token and fresh.account_id == credentials.account_id
 
-    revoke(endpoints, credentials.refresh_token)
-    revoke(endpoints, credentials.refresh_token)  # already gone counts as done
+    revoke(endpoints, credentials.refresh_token, client_id, client_secret)
+    # Revoked twice: HubSpot answers 400 BAD_REFRESH_TOKEN, and an uninstall must still complete.
+    revoke(endpoints, credentials.refresh_token, client_id, client_secret)
     with pytest.raises(AuthRevoked):
         refresh(endpoints, client_id, client_secret, credentials.refresh_token, credentials.account_id)
 

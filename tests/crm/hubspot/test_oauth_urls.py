@@ -7,7 +7,12 @@ from connector.crm.hubspot.oauth import authorize_url
 
 
 def test_endpoints_default_to_hubspot_and_follow_a_sandbox_host():
-    assert hubspot_endpoints().token_url == "https://api.hubapi.com/oauth/v1/token"
+    # v1 is retired on 16 Feb 2027: the date-versioned endpoints are the default, v1 a chosen fallback.
+    assert hubspot_endpoints().token_url == "https://api.hubapi.com/oauth/2026-03/token"
+    assert hubspot_endpoints().revoke_url == "https://api.hubapi.com/oauth/2026-03/token/revoke"
+    v1 = hubspot_endpoints(oauth_version="v1")
+    assert (v1.token_url, v1.revoke_url) == ("https://api.hubapi.com/oauth/v1/token",
+                                             "https://api.hubapi.com/oauth/v1/refresh-tokens")
     local = hubspot_endpoints("http://127.0.0.1:5000/", "http://127.0.0.1:5000")
     assert local.api_base == "http://127.0.0.1:5000"
     assert local.authorize_url == "http://127.0.0.1:5000/oauth/authorize"

@@ -17,6 +17,10 @@ from tests.crm.consent import consent
 REDIRECT = "http://127.0.0.1:9/oauth/callback"
 
 
+def app(sandbox) -> dict:
+    return {"client_id": sandbox.app.client_id, "client_secret": sandbox.app.client_secret}
+
+
 def approve(base_url: str, client_id: str, state: str, portal_choice: str | None = None) -> dict:
     """Open the authorize page, submit its form as shown (optionally choosing a portal), read the redirect."""
     url = f"{base_url}/oauth/authorize?" + urlencode({"client_id": client_id, "redirect_uri": REDIRECT,
@@ -60,7 +64,8 @@ def test_expired_tokens_get_401_and_introspect_inactive(hubspot_sandbox, portal,
     with pytest.raises(ContactsError) as refused:
         hubspot.crm.contacts.basic_api.get_page(limit=1)
     assert refused.value.status == 401 and "EXPIRED_AUTHENTICATION" in refused.value.body
-    introspect = requests.post(f"{hubspot_sandbox.base_url}/oauth/2026-03/token/introspect", data={"token": token})
+    introspect = requests.post(f"{hubspot_sandbox.base_url}/oauth/2026-03/token/introspect",
+                               data={"token": token, **app(hubspot_sandbox)})
     assert introspect.json() == {"active": False}
 
 
@@ -70,7 +75,7 @@ def test_new_portal_chosen_on_the_authorize_page_has_its_own_data(hubspot_sandbo
         "grant_type": "authorization_code", "code": back["code"], "redirect_uri": REDIRECT,
         "client_id": "c", "client_secret": "x"}).json()
     introspect = requests.post(f"{hubspot_sandbox.base_url}/oauth/2026-03/token/introspect",
-                               data={"token": tokens["access_token"]}).json()
+                               data={"token": tokens["access_token"], "client_id": "c", "client_secret": "x"}).json()
     assert introspect["active"] and introspect["hub_id"] != portal.id
     assert len(hubspot_sandbox.portal(introspect["hub_id"]).contacts) == 0
 
@@ -97,4 +102,34 @@ def test_token_info_and_introspection_describe_oauth_tokens_not_private_app_toke
     token = hubspot_sandbox.add_private_app_token(portal.id, "pat-test-info")
     base = hubspot_sandbox.base_url
     assert requests.get(f"{base}/oauth/v1/access-tokens/{token}").status_code == 404
-    assert requests.post(f"{base}/oauth/2026-03/token/introspect", data={"token": token}).json() == {"active": False}
+    introspect = requests.post(f"{base}/oauth/2026-03/token/introspect", data={"token": token, **app(hubspot_sandbox)})
+    assert introspect.json() == {"active": False}
+
+
+def test_2026_03_bodies_carry_token_use_and_the_portal(hubspot_sandbox, portal):
+    """The 2026-03 token answer (AccessTokenResponse: token_use, hub_id, scopes, user_id) and introspection
+    (PublicAccessTokenInfoResponse / PublicRefreshTokenInfoResponse), as oauth-2026-03.json describes them."""
+    base = hubspot_sandbox.base_url
+    code = approve(base, hubspot_sandbox.app.client_id, "s", str(portal.id))["code"]
+    tokens = requests.post(f"{base}/oauth/2026-03/token", data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, **app(hubspot_sandbox)}).json()
+    assert tokens["token_use"] == "access_token" and tokens["hub_id"] == portal.id and tokens["scopes"]
+    access = requests.post(f"{base}/oauth/2026-03/token/introspect",
+                           data={"token": tokens["access_token"], **app(hubspot_sandbox)}).json()
+    assert access["active"] and access["token_use"] == "access_token" and access["signed_access_token"]["hubId"] == portal.id
+    refresh = requests.post(f"{base}/oauth/2026-03/token/introspect",
+                            data={"token": tokens["refresh_token"], **app(hubspot_sandbox)}).json()
+    assert refresh["token_use"] == "refresh_token" and refresh["hub_id"] == portal.id
+
+
+def test_revoking_twice_is_bad_refresh_token_on_both_versions(hubspot_sandbox, portal):
+    base = hubspot_sandbox.base_url
+    for revoke in (lambda t: requests.post(f"{base}/oauth/2026-03/token/revoke", data={"token": t, **app(hubspot_sandbox)}),
+                   lambda t: requests.delete(f"{base}/oauth/v1/refresh-tokens/{t}")):
+        refresh_token = hubspot_sandbox.issue_tokens(portal.id)["refresh_token"]
+        assert revoke(refresh_token).status_code in (200, 204)
+        again = revoke(refresh_token)
+        assert again.status_code == 400
+        body = again.json()
+        assert body["status"] == "BAD_REFRESH_TOKEN" and body["error"] == "invalid_grant"
+        assert body["category"] and body["correlationId"] and refresh_token not in again.text
