@@ -1,7 +1,9 @@
 """The contacts object endpoints: list, get, create, update, and the batch read / create / update.
 
-Batches take at most 100 inputs. Unknown ids and refused values become per-record errors in a 207 while
-the rest of the batch is applied; `lastmodifieddate` moves on every change.
+Batches take at most 100 inputs. A batch update naming unknown ids answers 207, those ids under `errors`
+and the rest applied; one refused value fails the whole batch with a 400 VALIDATION_ERROR and nothing is
+applied ("if there is a single error in the list of contacts none of them will be processed",
+hubspot-net/HubSpot.NET#25). `lastmodifieddate` moves on every change.
 """
 from __future__ import annotations
 
@@ -121,23 +123,20 @@ def batch_update(portal):
     inputs = (request.get_json(silent=True) or {}).get("inputs") or []
     if len(inputs) > BATCH_MAX:
         return error(400, "VALIDATION_ERROR", f"Batch size {len(inputs)} exceeds the maximum of {BATCH_MAX}.")
+    problems = [p for item in inputs for p in _problems(portal, item.get("properties") or {})]
+    if problems:
+        return _validation_error(problems)
     stamp = int(sandbox().clock.time() * 1000)
-    results, errors, missing = [], [], []
+    results, missing = [], []
     for item in inputs:
         contact = _find(portal, str(item.get("id", "")), None)
         if contact is None:
             missing.append(str(item.get("id")))
             continue
         properties = item.get("properties") or {}
-        problems = _problems(portal, properties)
-        if problems:
-            errors.append(_invalid(problems, {"ids": [str(contact.id)]}))
-            continue
         update(portal, contact, properties, stamp, sandbox().webhooks)
         results.append(portal.render(contact, list(properties) or None))
-    if missing:
-        errors.insert(0, _not_found(missing))
-    return batch_response(results, errors)
+    return batch_response(results, [_not_found(missing)] if missing else [])
 
 
 def create(portal: Portal, properties: dict, stamp: int) -> Contact:

@@ -36,20 +36,28 @@ def test_single_write_to_an_unknown_property_is_a_validation_error(hubspot, port
     assert "VALIDATION_ERROR" in refused.value.body and "PROPERTY_DOESNT_EXIST" in refused.value.body
 
 
-def test_batch_update_reports_bad_records_in_a_207_and_applies_the_rest(hubspot, portal, hubspot_sandbox):
-    good, other = (str(i) for i in portal.ids[:2])
+def test_batch_update_reports_unknown_ids_in_a_207_and_applies_the_rest(hubspot, portal, hubspot_sandbox):
+    good = str(portal.ids[0])
     before = hubspot_sandbox.contact(portal.id, good)["lastmodifieddate"]
     hubspot_sandbox.clock.advance(5)
     answer = hubspot.crm.contacts.batch_api.update(BatchInputSimplePublicObjectBatchInput(inputs=[
         {"id": good, "properties": {"pricing_page_views": "9"}},
-        {"id": "123456789", "properties": {"pricing_page_views": "1"}},
-        {"id": other, "properties": {"lifecyclestage": "not-a-stage"}}]))
-    assert answer.num_errors == 2
-    assert {e.category for e in answer.errors} == {"OBJECT_NOT_FOUND", "VALIDATION_ERROR"}
+        {"id": "123456789", "properties": {"pricing_page_views": "1"}}]))
+    assert answer.num_errors == 1 and answer.errors[0].category == "OBJECT_NOT_FOUND"
     assert [r.id for r in answer.results] == [good]
     stored = hubspot_sandbox.contact(portal.id, good)
     assert stored["pricing_page_views"] == "9" and stored["lastmodifieddate"] > before
-    assert hubspot_sandbox.contact(portal.id, other)["lifecyclestage"] != "not-a-stage"
+
+
+def test_one_bad_value_refuses_the_whole_batch(hubspot, portal, hubspot_sandbox):
+    # "if there is a single error in the list of contacts none of them will be processed" (HubSpot.NET#25)
+    good, other = (str(i) for i in portal.ids[:2])
+    with pytest.raises(ApiException) as refused:
+        hubspot.crm.contacts.batch_api.update(BatchInputSimplePublicObjectBatchInput(inputs=[
+            {"id": good, "properties": {"pricing_page_views": "12345"}},
+            {"id": other, "properties": {"lifecyclestage": "not-a-stage"}}]))
+    assert refused.value.status == 400 and "VALIDATION_ERROR" in refused.value.body
+    assert hubspot_sandbox.contact(portal.id, good)["pricing_page_views"] != "12345"
 
 
 def test_batches_over_100_inputs_are_refused(hubspot, portal):
