@@ -213,7 +213,7 @@ class HubSpotClient(CrmClient):
     def _search_page(self, filters: list[dict[str, str]], properties: Sequence[str], limit: int) -> list[Any]:
         request = PublicObjectSearchRequest(
             filter_groups=[{"filters": filters}], sorts=[{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
-            properties=list(properties), limit=limit)
+            properties=list(properties), limit=limit, after="0")  # pages by id filter; `after` is required
         answer = self._request_json("search", lambda: self._search.do_search(
             public_object_search_request=request, _request_timeout=REQUEST_TIMEOUT, _preload_content=False))
         return _results(answer)

@@ -109,8 +109,7 @@ def batch_create(portal):
             errors.append(_invalid(problems, {"index": [str(position)]}))
             continue
         if (properties.get("email") or "").lower() in portal.by_email:
-            errors.append({"status": "error", "category": "CONFLICT", "message": "Contact already exists.",
-                           "context": {"index": [str(position)]}})
+            errors.append(batch_error("CONFLICT", "Contact already exists.", {"index": [str(position)]}))
             continue
         contact = create(portal, properties, stamp)
         results.append(portal.render(contact, list(contact.properties) or None))
@@ -200,12 +199,20 @@ def _validation_error(problems: list[dict]):
                          for p in problems])
 
 
+def batch_error(category: str, message: str, context: dict, sub_category: str | None = None) -> dict:
+    """One entry of a 207's `errors`: the spec's StandardError, `errors` and `links` included."""
+    entry = {"status": "error", "category": category, "message": message, "context": context, "errors": [],
+             "links": {}}
+    if sub_category:
+        entry["subCategory"] = sub_category
+    return entry
+
+
 def _invalid(problems: list[dict], context: dict) -> dict:
-    return {"status": "error", "category": "VALIDATION_ERROR", "subCategory": problems[0]["error"],
-            "message": "Property values were not valid: " + "; ".join(p["message"] for p in problems),
-            "context": {**context, "propertyName": [p["name"] for p in problems]}}
+    return batch_error("VALIDATION_ERROR", "Property values were not valid: " + "; ".join(p["message"] for p in problems),
+                       {**context, "propertyName": [p["name"] for p in problems]}, problems[0]["error"])
 
 
 def _not_found(ids: list[str]) -> dict:
-    return {"status": "error", "category": "OBJECT_NOT_FOUND", "message": f"Could not get some CONTACT objects, "
-            f"they may be deleted or not exist. Check that ids are valid.", "context": {"ids": ids}}
+    return batch_error("OBJECT_NOT_FOUND", "Could not get some CONTACT objects, they may be deleted or not exist. "
+                       "Check that ids are valid.", {"ids": ids})

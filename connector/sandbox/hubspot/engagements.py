@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from .contacts import batch_response
+from .contacts import batch_error, batch_response
 from .http import api, error, json_response, sandbox
 from .store import Portal, iso
 
@@ -104,8 +104,7 @@ def batch_associate(portal, from_type, to_type):
     for item in (request.get_json(silent=True) or {}).get("inputs") or []:
         from_id, to_id = str(item.get("from", {}).get("id")), str(item.get("to", {}).get("id"))
         if _missing(portal, (from_type, from_id), (to_type, to_id)):
-            errors.append({"status": "error", "category": "OBJECT_NOT_FOUND", "message": "Object not found",
-                           "context": {"ids": [from_id, to_id]}})
+            errors.append(batch_error("OBJECT_NOT_FOUND", "Object not found", {"ids": [from_id, to_id]}))
             continue
         _associate(portal, from_type, from_id, to_type, to_id, item.get("types") or [])
         results.append({"fromObjectTypeId": OBJECT_TYPE_IDS.get(from_type, from_type), "fromObjectId": from_id,
@@ -123,10 +122,17 @@ def batch_read_associations(portal, from_type, to_type):
                  if (a["fromType"], a["fromId"], a["toType"]) == (from_type, from_id, to_type)]
         if links:
             results.append({"from": {"id": from_id}, "to": [
-                {"toObjectId": int(a["toId"]), "associationTypes": [
-                    {"category": t.get("associationCategory"), "typeId": t.get("associationTypeId"),
-                     "label": t.get("label")} for t in a["types"]]} for a in links]})
+                {"toObjectId": str(a["toId"]), "associationTypes": [_association_type(t) for t in a["types"]]}
+                for a in links]})
     return batch_response(results, [])
+
+
+def _association_type(spec: dict) -> dict:
+    """As crm-associations-v4.json has it: an unlabelled association has no `label` key (not null)."""
+    answer = {"category": spec.get("associationCategory"), "typeId": spec.get("associationTypeId")}
+    if spec.get("label"):
+        answer["label"] = spec["label"]
+    return answer
 
 
 @blueprint.post("/automation/v2/workflows/<workflow_id>/enrollments/contacts/<email>")
