@@ -22,6 +22,7 @@ from connector.crm.salesforce import oauth as salesforce_oauth
 from connector.db.audit import record_event
 from connector.db.models import Crm, Installation, InstallationStatus
 from connector.db.scope import InstallationScope
+from connector.db.settings import InstallationSettings
 from connector.sandbox.salesforce.local_session import LocalSession
 from connector.security.credential_store import load_credentials, save_credentials
 
@@ -47,10 +48,17 @@ def client_for(installation: Installation, gate: RequestGate | None = None) -> C
     saver = _saver(installation.id)
     if installation.crm is Crm.HUBSPOT:
         return HubSpotClient(endpoints_for(installation, credentials), credentials, client_id, client_secret,
-                             on_token_refresh=saver, gate=gate)
+                             on_token_refresh=saver, gate=gate, score_fields=installation.settings.field_names,
+                             pull_extra=settings_properties(installation.settings))
     return SalesforceClient(endpoints_for(installation, credentials), credentials, client_id, client_secret,
                             on_token_refresh=saver, gate=gate, session_factory=_salesforce_session(credentials),
                             score_fields=installation.settings.field_names)
+
+
+def settings_properties(settings: InstallationSettings) -> tuple[str, ...]:
+    """Properties an installation's settings name (its label, segments, kept columns): pulled even when the
+    adapter would not choose them itself."""
+    return (settings.label.property, *(s.property for s in settings.segments), *settings.keep_columns)
 
 
 def fresh_credentials(installation: Installation, margin: timedelta = REFRESH_MARGIN) -> Credentials:

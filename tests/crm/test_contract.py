@@ -63,8 +63,10 @@ def test_provisioning_is_idempotent_and_the_schema_shows_the_fields(account):
     assert second.created == [] and sorted(second.already_present) == sorted(first.created + first.already_present)
     specs = {s.name: s for s in account.client.schema()}
     names = account.names
-    assert specs[names.score].type == "number" and specs[names.scored_at].type == "datetime"
-    assert specs[names.tier].type == "enumeration" and set(specs[names.tier].options) == {"A", "B", "C", "D"}
+    # The schema is what a pull carries: the rep's override tier, never the connector's own output.
+    assert specs[names.override_tier].type == "enumeration"
+    assert set(specs[names.override_tier].options) == {"A", "B", "C", "D"}
+    assert not {names.score, names.tier, names.reasons, names.scored_at, names.model} & set(specs)
 
 
 def test_a_write_with_a_bad_id_lands_everything_else(account):

@@ -29,7 +29,7 @@ from ..pacing import Pacer
 from ..retry import RetryPolicy, call_with_retries
 from . import oauth
 from .errors import SDK_ERRORS, TRANSPORT_ERRORS, RequestRefused, from_sdk, from_status
-from .fields import GROUP_LABEL, GROUP_NAME, property_spec, score_properties
+from .fields import GROUP_LABEL, GROUP_NAME, hubspot_score_fields, property_spec, pull_properties, score_properties
 from .pull import OBJECT_TYPE, epoch_ms, open_window, pull_window, to_record
 
 log = logging.getLogger(__name__)
@@ -49,10 +49,12 @@ class HubSpotClient(CrmClient):
                  retry: RetryPolicy = RetryPolicy(), sleep: Callable[[float], None] = time.sleep,
                  now: Callable[[], datetime] | None = None, refresh_margin: timedelta = timedelta(minutes=5),
                  search_lag: timedelta = timedelta(seconds=10), search_overlap: timedelta = timedelta(0),
-                 search_per_second: int | None = SEARCH_PER_SECOND):
+                 search_per_second: int | None = SEARCH_PER_SECOND, score_fields: ScoreFieldNames | None = None,
+                 pull_extra: Sequence[str] = ()):
         """`now` is the clock token expiry and pull windows are measured on (a sandbox passes its own);
         `search_lag` keeps pull windows clear of changes the search index may not show yet;
-        `search_per_second` paces searches below HubSpot's own limit (None: rely on its 429s)."""
+        `search_per_second` paces searches below HubSpot's own limit (None: rely on its 429s);
+        `pull_extra` names properties to pull beyond the chosen ones (see `fields.pull_properties`)."""
         super().__init__()
         self.endpoints = endpoints
         self._credentials = credentials
@@ -71,6 +73,8 @@ class HubSpotClient(CrmClient):
         metered_by_gate = "search" in self._gate.metered_kinds
         self.search_pacer = Pacer(search_per_second) if search_per_second and not metered_by_gate else None
         self._pull_properties: list[str] | None = None
+        self._names = score_fields or hubspot_score_fields()
+        self._pull_extra = tuple(pull_extra)
         # Retry(0): the SDK's default urllib3 retries sleep on any Retry-After uncapped and skip POSTs.
         sdk = HubSpot(access_token=credentials.access_token, host=endpoints.api_base, retry=Retry(0))
         # Kept references: each `sdk.crm...` access builds a fresh ApiClient and connection pool.
@@ -113,7 +117,10 @@ class HubSpotClient(CrmClient):
         return records
 
     def schema(self) -> list[PropertySpec]:
-        return [property_spec(p) for p in self._all_properties()]
+        """The properties a pull carries (the candidate features), not the portal's whole schema."""
+        portal = self._all_properties()
+        pulled = set(pull_properties(portal, self._names, self._pull_extra))
+        return [property_spec(p) for p in portal if p.name in pulled]
 
     # -- writes --------------------------------------------------------------------------------------
 
@@ -142,6 +149,7 @@ class HubSpotClient(CrmClient):
                 if exc.status != 409:  # 409: another worker created it between our read and write
                     raise
                 present.append(wanted.name)
+        self._names = names
         self._pull_properties = None
         return ProvisionResult(created=created, already_present=present)
 
@@ -219,11 +227,10 @@ class HubSpotClient(CrmClient):
         return _results(answer)
 
     def _properties_to_pull(self) -> list[str]:
-        """Every contact property the scoring side may use. Only POST endpoints (search, batch read) carry
-        this list, in the body: a portal's few hundred names would overflow a GET's query string."""
+        """The contact properties the scoring side, the labels and nurturing use (`fields.pull_properties`),
+        read once per client. Only POST endpoints (search, batch read) carry this list, in the body."""
         if self._pull_properties is None:
-            names = [p.name for p in self._all_properties()]
-            self._pull_properties = list(dict.fromkeys(names + ["lastmodifieddate"]))
+            self._pull_properties = pull_properties(self._all_properties(), self._names, self._pull_extra)
         return self._pull_properties
 
     def _all_properties(self) -> list[Any]:

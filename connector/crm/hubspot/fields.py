@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Sequence
 
 from ..base import PropertySpec, PropertyType, ScoreFieldNames
 
@@ -64,3 +65,37 @@ def property_spec(prop) -> PropertySpec:
     read_only = bool(prop.modification_metadata and prop.modification_metadata.read_only_value)
     return PropertySpec(name=prop.name, label=prop.label or prop.name, type=kind, options=options,
                         calculated=bool(prop.calculated) or read_only)
+
+
+# HubSpot-defined contact properties the scoring side may learn from: firmographics, web and email behaviour,
+# forms, sales touches, source. A real portal has a few hundred default properties; the rest are bookkeeping
+# (owner and team ids, source details, phone-number variants), per-stage timers that restate the label, or
+# HubSpot's own scores. Sending their names in every search and reading their values on every page costs
+# bytes and time and adds only leakage risk, so a pull never asks for "all".
+SCORING_PROPERTIES = (
+    "jobtitle", "company", "industry", "numemployees", "annualrevenue", "country", "state", "city", "website",
+    "seniority", "job_function", "hs_persona", "hs_buying_role", "hs_language", "hs_analytics_source",
+    "hs_latest_source", "hs_analytics_num_page_views", "hs_analytics_num_visits", "hs_analytics_num_event_completions",
+    "hs_analytics_average_page_views", "hs_email_open", "hs_email_click", "hs_email_delivered", "hs_email_bounce",
+    "hs_email_replied", "hs_email_optout", "num_conversion_events", "num_unique_conversion_events",
+    "first_conversion_event_name", "recent_conversion_event_name", "recent_conversion_date",
+    "notes_last_contacted", "num_contacted_notes", "hs_sales_email_last_replied", "hs_social_num_broadcast_clicks",
+)
+# The label and outcomes (lifecycle stage and the dates it reached each stage, lead status for
+# disqualification), what nurturing needs (owner, email, name), and the record's own stamps.
+LABEL_AND_NURTURE = ("lifecyclestage", "hs_lead_status", "email", "firstname", "lastname", "hubspot_owner_id",
+                     "hs_object_id", "createdate", "lastmodifieddate")
+STAGE_DATE_PREFIX = "hs_lifecyclestage_"
+
+
+def pull_properties(portal_properties: Sequence[Any], names: ScoreFieldNames, extra: Sequence[str] = ()) -> list[str]:
+    """The contact properties a pull asks for, in the portal's order: the account's own (custom) properties,
+    the HubSpot-defined ones above, and `extra` (an installation's label, segment and kept columns). Never
+    the connector's own output, which would leak the previous score into the next model; the rep's override
+    tier is kept."""
+    own = {names.score, names.tier, names.reasons, names.scored_at, names.model}
+    wanted = set(SCORING_PROPERTIES) | set(LABEL_AND_NURTURE) | set(extra)
+    chosen = [p.name for p in portal_properties if p.name not in own and (
+        p.name in wanted or not p.hubspot_defined or
+        (p.name.startswith(STAGE_DATE_PREFIX) and p.name.endswith("_date")))]
+    return list(dict.fromkeys(chosen + ["lastmodifieddate"]))

@@ -127,7 +127,9 @@ class SalesforceClient(CrmClient):
         return list(specs.values())
 
     def schema_for(self, object_name: str) -> list[PropertySpec]:
-        return [s for s in map(property_spec, self._describe(object_name)) if s is not None]
+        """The fields a pull of `object_name` selects (the candidate features), typed."""
+        pulled = set(self._pull_fields(object_name))
+        return [s for s in map(property_spec, self._describe(object_name)) if s is not None and s.name in pulled]
 
     # -- writes --------------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Fill a portal: HubSpot's standard contact properties, owners, and contacts from the shared population
+"""Fill a portal: HubSpot's standard contact properties (the seeded ones, then the rest of a real portal's
+default schema from default_schema.py), owners, and contacts from the shared population
 generator (standard properties where HubSpot has them, custom ones for the rest) or from a CSV.
 
 Conversion shows the way it does in HubSpot: lifecycle stage reached opportunity or customer, with the
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from ..csv_seed import read_csv
 from ..population import SOURCES, Person, generate_people
+from .default_schema import GROUPS, default_contact_properties, label_of
 from .properties import definition
 from .store import Contact, Portal, iso
 
@@ -59,6 +61,11 @@ def standard_schema(portal: Portal, created_ms: int) -> None:
         portal.properties[name] = definition(name, label, "number", "number", calculated=True, created_ms=created_ms)
     for name, label in (("createdate", "Create Date"), ("lastmodifieddate", "Last Modified Date")):
         portal.properties[name] = definition(name, label, "datetime", "date", calculated=True, created_ms=created_ms)
+    for group, label in GROUPS.items():
+        portal.groups.setdefault(group, {"name": group, "label": label, "displayOrder": -1, "archived": False})
+    for name, kind, field_type, group, calculated in default_contact_properties():
+        portal.properties.setdefault(name, definition(name, label_of(name), kind, field_type, group,
+                                                      calculated=calculated, created_ms=created_ms))
     custom = [("pricing_page_views", "Pricing page views", "number", "number", ()),
               ("gender", "Gender", "enumeration", "select", ("female", "male", "non_binary"))]
     for name, label, kind, field_type, options in custom:

@@ -88,7 +88,10 @@ class WebhookDispatcher:
                 "changeSource": "CRM", "changeFlag": "NEW" if sub.event_type == "contact.creation" else None}
 
     def stop(self) -> None:
+        """Stop sending; a delivery in flight finishes and is recorded first (retries on timers do not)."""
         self._stopped.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join()
 
     def _run(self) -> None:
         while not self._stopped.is_set():

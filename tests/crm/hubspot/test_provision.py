@@ -15,14 +15,15 @@ def test_provisioning_twice_changes_nothing(hubspot_client):
     assert hubspot_client.schema() == schema_after_first
 
 
-def test_score_properties_have_the_types_the_connector_writes(hubspot_client):
+def test_score_properties_have_the_types_the_connector_writes(hubspot_client, hubspot_sandbox, hubspot_portal):
     hubspot_client.provision_fields(NAMES)
+    stored = hubspot_sandbox.portal(hubspot_portal.id).properties
+    assert stored[NAMES.score]["type"] == "number" and stored[NAMES.scored_at]["type"] == "datetime"
+    assert stored[NAMES.reasons]["type"] == "string" and stored[NAMES.model]["type"] == "string"
     specs = {p.name: p for p in hubspot_client.schema()}
-    assert specs[NAMES.score].type == "number"
-    assert specs[NAMES.tier].type == "enumeration" and specs[NAMES.tier].options == ("A", "B", "C", "D")
-    assert specs[NAMES.override_tier].options == ("A", "B", "C", "D")
-    assert specs[NAMES.reasons].type == "string" and specs[NAMES.model].type == "string"
-    assert specs[NAMES.scored_at].type == "datetime"
+    # The rep's override is pulled (a feature and feedback); the connector's own output never is (a leak).
+    assert specs[NAMES.override_tier].type == "enumeration" and specs[NAMES.override_tier].options == tuple("ABCD")
+    assert not {NAMES.score, NAMES.tier, NAMES.reasons, NAMES.scored_at, NAMES.model} & set(specs)
 
 
 def test_schema_maps_hubspot_types_to_the_scoring_vocabulary(hubspot_client):

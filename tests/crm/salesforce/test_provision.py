@@ -50,7 +50,8 @@ def test_provisioning_twice_changes_nothing(salesforce_client, salesforce_sandbo
 def test_schema_types_and_options(salesforce_client):
     salesforce_client.provision_fields(NAMES)
     specs = {s.name: s for s in salesforce_client.schema_for("Lead")}
-    assert specs[NAMES.tier].type == "enumeration" and specs[NAMES.tier].options == ("A", "B", "C", "D")
-    assert specs[NAMES.score].type == "number" and specs[NAMES.scored_at].type == "datetime"
+    # What a pull carries: the rep's override tier, never the connector's own score fields.
+    assert specs[NAMES.override_tier].type == "enumeration" and specs[NAMES.override_tier].options == tuple("ABCD")
+    assert NAMES.score not in specs and NAMES.tier not in specs
     assert specs["IsConverted"].type == "boolean" and specs["SystemModstamp"].calculated
     assert specs["Email"].type == "string"
