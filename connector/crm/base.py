@@ -184,6 +184,12 @@ class CrmClient(abc.ABC):
         API. Neither CRM takes an idempotency key on task creation, so the key lives in the task itself;
         kept in the CRM, it also survives a restore of the connector's database."""
 
+    def superseded_by(self, object_type: str, properties: dict[str, str | None]) -> str | None:
+        """The id of the record that now stands for this one (a converted Salesforce lead's contact), else
+        None. Such a record is neither written nor nurtured: its score and tasks follow its successor, which
+        is a record of its own, so each person is written once per sync with one score."""
+        return None
+
     @abc.abstractmethod
     def enroll(self, crm_id: str, object_type: str, target_id: str) -> None:
         """Enroll the record in a workflow (HubSpot) or campaign (Salesforce); enrolling twice is harmless."""

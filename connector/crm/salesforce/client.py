@@ -246,10 +246,16 @@ class SalesforceClient(CrmClient):
     def _pull_fields(self, object_name: str) -> list[str]:
         return pull_fields(object_name, self._describe(object_name), self._names)
 
+    def superseded_by(self, object_type: str, properties: dict[str, str | None]) -> str | None:
+        contact_id = properties.get("ConvertedContactId")
+        if object_type == "Lead" and properties.get("IsConverted") == "true" and contact_id:
+            return str(contact_id)
+        return None
+
     def _learn_conversions(self, records: list[CrmRecord]) -> None:
         for record in records:
-            contact_id = record.properties.get("ConvertedContactId")
-            if record.object_type == "Lead" and record.properties.get("IsConverted") == "true" and contact_id:
+            contact_id = self.superseded_by(record.object_type, record.properties)
+            if contact_id:
                 self._converted[record.crm_id] = contact_id
 
     def _target(self, crm_id: str, object_name: str) -> tuple[str, str]:
