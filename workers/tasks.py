@@ -29,6 +29,7 @@ from connector.db.scope import InstallationScope
 from connector.install.credentials import client_for, mark_reconnect_needed
 from scoring.training import TrainingError
 
+from . import nurture, recovery
 from .locks import LockHeld, LockLost, installation_lock, is_locked
 from .model_versions import champion, load_model, train_challenger
 from .rate_limit import gate_for
@@ -39,6 +40,7 @@ from .write_back import WriteBackStats, score_and_write
 log = logging.getLogger(__name__)
 
 SYNC, TRAIN, RESCORE = "workers.sync", "workers.train", "workers.rescore"
+RECOVER, RETAKE_ACTIONS = "workers.recover", "workers.retake_actions"
 OUTAGE_RETRIES = 5  # outages a task waits out before it gives up; counted in a message header across retries
 OUTAGES_HEADER = "leadscore_outages"
 OUTAGES = (CrmUnavailable, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, BrokerUnreachable,
@@ -111,11 +113,36 @@ def schedule_due_syncs() -> list[int]:
         scope = InstallationScope(session, installation)
         last = scope.all(SyncRun, SyncRun.kind.in_((SyncKind.FULL, SyncKind.INCREMENTAL)),
                          order_by=SyncRun.started_at.desc(), limit=1)
-        if not last or last[0].status == SyncStatus.RUNNING or \
-                last[0].started_at + timedelta(minutes=settings.schedule_minutes) <= utcnow():
+        # A run left `running` by a dead worker is the recovery sweep's to resume, not the schedule's.
+        if not last or (last[0].status != SyncStatus.RUNNING and
+                        last[0].started_at + timedelta(minutes=settings.schedule_minutes) <= utcnow()):
             sync.apply_async(kwargs={"installation_id": installation.id, "requested_by": "schedule"})
             due.append(installation.id)
     return due
+
+
+@shared_task(name=RECOVER)
+def recover() -> dict:
+    """Beat calls this with the schedule check: retake abandoned nurture actions and resume stopped syncs
+    (see `workers.recovery`)."""
+    found = recovery.sweep(get_session(), utcnow())
+    for installation_id in found.retake_actions:
+        retake_actions.apply_async(kwargs={"installation_id": installation_id})
+    for installation_id in found.resume_syncs:
+        sync.apply_async(kwargs={"installation_id": installation_id, "requested_by": "recovery"})
+    return {"retake_actions": found.retake_actions, "resume_syncs": found.resume_syncs}
+
+
+@shared_task(name=RETAKE_ACTIONS, bind=True, max_retries=None)
+def retake_actions(self, installation_id: int) -> dict | None:
+    with _installation(installation_id) as scope:
+        if scope is None:
+            return None
+        # The sync lock: a sync of this installation retakes the same rows; two must not race for them.
+        with _retrying(self, installation_id), installation_lock(installation_id, "sync", _lock_seconds()), \
+                _client(scope) as client:
+            summary = nurture.run_for_transitions(scope.session, scope.installation, client, [], None)
+            return summary.as_counts()
 
 
 @shared_task(name="workers.schedule_training")
