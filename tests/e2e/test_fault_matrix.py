@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import os
 import random
+import time
 import uuid
 
 import pytest
 from cryptography.fernet import Fernet
+from sqlalchemy import create_engine, text
 
 from connector.cli.demo import DemoCrm
 from connector.cli.demo_audit import audit
 from connector.crm.base import Credentials
 from connector.db import get_session
-from connector.db.models import ActionLog, Crm, NurtureRule, SyncRun
+from connector.db.models import ActionLog, Crm, NurtureRule, SyncRun, SyncStatus
 from tests.app.conftest import throwaway_postgres  # noqa: F401  (a fixture)
 from tests.nurture.test_sync_task import _salesforce_credentials
 from tests.workers.conftest import in_the_past, install, install_portal, make_app, sandbox_config
@@ -97,3 +99,49 @@ def test_a_sync_under_faults_loses_and_duplicates_nothing(crm, scenario, request
     assert lost == 0
     assert found["duplicate_tasks"] == 0 and found["missing_tasks"] == 0 and found["tasks_expected"] > 0
     assert statuses == {"done"}
+
+
+@pytest.mark.parametrize("crm", ["hubspot", "salesforce"])
+def test_database_connections_terminated_mid_sync_are_retried_and_the_sync_finishes(
+        crm, request, tmp_path, redis_url, throwaway_postgres):  # noqa: F811
+    sandbox = request.getfixturevalue(f"{crm}_sandbox")
+    app, env, installation_id, demo_crm = _installed(crm, sandbox, tmp_path, throwaway_postgres, redis_url)
+    worker = CeleryWorker(env, tmp_path / "worker.log", "matrix")
+    server = create_engine(throwaway_postgres, isolation_level="AUTOCOMMIT")
+    try:
+        sandbox.faults.set({"latency": 0.1})  # a sync slow enough to be caught in the middle
+        result = app.extensions["celery"].send_task("workers.sync", kwargs={"installation_id": installation_id})
+        _wait_for(lambda: _running_runs(app, installation_id) > 0, "the sync never started")
+        with server.connect() as connection:
+            killed = connection.execute(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+        outcome = result.get(timeout=900)
+    finally:
+        sandbox.faults.clear()
+        worker.stop()
+        server.dispose()
+    found = audit(app, installation_id, demo_crm)
+    lost = found["records"] - found["records_with_score"]
+    print(f"\n| database connections terminated ({killed}) | {crm} | {found['records']} | {lost} | "
+          f"{found['tasks_expected']} | {found['duplicate_tasks']} | {found['missing_tasks']} | "
+          f"{'yes' if outcome else 'no'} |")
+    assert killed > 0 and outcome["counts"]["pulled"] >= 0
+    assert lost == 0 and found["duplicate_tasks"] == 0 and found["missing_tasks"] == 0
+
+
+def _running_runs(app, installation_id: int) -> int:
+    with app.app_context():
+        session = get_session()
+        try:
+            return session.query(SyncRun).filter_by(installation_id=installation_id,
+                                                    status=SyncStatus.RUNNING).count()
+        finally:
+            session.rollback()
+
+
+def _wait_for(condition, failure: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.05)
