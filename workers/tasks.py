@@ -43,6 +43,7 @@ SYNC, TRAIN, RESCORE = "workers.sync", "workers.train", "workers.rescore"
 RECOVER, RETAKE_ACTIONS = "workers.recover", "workers.retake_actions"
 OUTAGE_RETRIES = 5  # outages a task waits out before it gives up; counted in a message header across retries
 OUTAGES_HEADER = "leadscore_outages"
+GAVE_UP = "gave up"  # how a sync run's message starts when no retry is left
 OUTAGES = (CrmUnavailable, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, BrokerUnreachable,
            OperationalError, InterfaceError)  # database: a dropped or refused connection
 
@@ -227,7 +228,7 @@ def _retrying(task, installation_id: int):
 
 def _record_giving_up(task, installation_id: int, exc: Exception) -> None:
     """Nothing ends a sync silently: the run that was going on (or a new one) says why, for the dashboard."""
-    message = f"gave up after {OUTAGE_RETRIES} outages in a row: {type(exc).__name__}: {exc}"[:500]
+    message = f"{GAVE_UP} after {OUTAGE_RETRIES} outages: {type(exc).__name__}: {exc}"[:500]
     log.error("%s of installation %s %s", task.name, installation_id, message)
     if task.name != SYNC:
         return

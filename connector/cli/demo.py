@@ -204,25 +204,31 @@ def _check(response: requests.Response, doing: str) -> None:
 def _wait(app, installation_id: int, people: int, say) -> None:
     """Follow the queued sync and training through the database, as the dashboard would."""
     from connector.db import get_session
-    from connector.db.models import AuditEvent, CurrentScore, SyncKind, SyncRun, SyncStatus
+    from connector.db.models import (AuditEvent, CurrentScore, Installation, InstallationStatus, SyncKind, SyncRun,
+                                     SyncStatus)
 
     deadline = time.monotonic() + WAIT_LIMIT
     while time.monotonic() < deadline:
         with app.app_context():
             session = get_session()
+            # The latest run: a sync that failed is retried (a new run) unless it gave up for good.
             run = session.query(SyncRun).filter(SyncRun.installation_id == installation_id,
-                                                SyncRun.kind == SyncKind.FULL).order_by(SyncRun.id).first()
+                                                SyncRun.kind != SyncKind.RESCORE).order_by(SyncRun.id.desc()).first()
             event = session.query(AuditEvent).filter(
                 AuditEvent.installation_id == installation_id,
                 AuditEvent.action.in_(("model.trained", "model.training_skipped"))).first()
-            if run is not None and run.status is SyncStatus.FAILED:
-                raise click.ClickException(f"The first sync failed: {run.message}")
-            if event is not None:
+            installation = session.get(Installation, installation_id)
+            if installation.status is not InstallationStatus.ACTIVE or (
+                    run is not None and run.status is SyncStatus.FAILED and _gave_up(run)):
+                raise click.ClickException(f"The first sync failed: {run.message if run else installation.status}")
+            if event is not None and run is not None and run.status in (SyncStatus.SUCCEEDED, SyncStatus.PARTIAL):
                 if event.action == "model.training_skipped":
                     say(f"Training skipped: {event.detail.get('reason')}")
                 return
             if run is None:
                 say("Waiting for the first sync to start")
+            elif run.status is SyncStatus.FAILED:
+                say(f"The sync failed and will be retried: {run.message}")
             elif run.status is SyncStatus.RUNNING:
                 scored = session.query(CurrentScore).filter_by(installation_id=installation_id).count()
                 pulled = (run.counts or {}).get("pulled", 0)
@@ -232,6 +238,12 @@ def _wait(app, installation_id: int, people: int, say) -> None:
                 say("Training a model on the synced history, then rescoring")
         time.sleep(0.5)
     raise click.ClickException("The demo did not finish within 30 minutes.")
+
+
+def _gave_up(run) -> bool:
+    from workers.tasks import GAVE_UP
+
+    return (run.message or "").startswith(GAVE_UP)
 
 
 class _Progress:
