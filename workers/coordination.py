@@ -3,6 +3,9 @@
 Production names Redis as `REDIS_URL`, or uses the broker when the broker is Redis. Embedded mode (a
 `memory://` broker) runs every task on one in-process thread, so locks, the limiter and the rescore queue
 can live in process memory there.
+
+Every key is under the deployment's namespace (`REDIS_NAMESPACE`, env LEADSCORE_REDIS_NAMESPACE), so two
+deployments sharing one Redis never meet in it.
 """
 from __future__ import annotations
 
@@ -18,6 +21,11 @@ def redis_url() -> str | None:
         return config["REDIS_URL"]
     broker = config["CELERY_BROKER_URL"] or ""
     return broker if broker.startswith(("redis://", "rediss://")) else None
+
+
+def key(*parts: object) -> str:
+    """A Redis key under this deployment's namespace (in process memory too, where it names local locks)."""
+    return ":".join((current_app.config["REDIS_NAMESPACE"], *map(str, parts)))
 
 
 def shared_redis() -> redis.Redis | None:

@@ -9,7 +9,7 @@ from typing import Iterator
 
 import redis
 
-from .coordination import shared_redis
+from .coordination import key, shared_redis
 
 _local_locks: dict[str, threading.Lock] = {}
 _local_guard = threading.Lock()
@@ -32,7 +32,7 @@ class InstallationLock:
     """
 
     def __init__(self, name: str, ttl_seconds: float):
-        self.name = f"leadscore:lock:{name}"
+        self.name = key("lock", name)
         self.ttl = ttl_seconds
         self._redis = shared_redis()
         self._lock = None
@@ -77,7 +77,7 @@ class InstallationLock:
 
 
 def is_locked(installation_id: int, purpose: str) -> bool:
-    name = f"leadscore:lock:{purpose}:{installation_id}"
+    name = key("lock", purpose, installation_id)
     client = shared_redis()
     if client is None:
         lock = _local_locks.get(name)

@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 
 import redis
+from flask import current_app
 
 from connector.crm.base import OpenGate, RequestGate
 
@@ -67,15 +68,18 @@ return tostring((tonumber(blocking[2]) + window - now) / 1000000)
 
 
 class RedisSlidingWindow:
-    """`RequestGate` over Redis. `speed` shortens the windows for a sandbox running on a faster clock."""
+    """`RequestGate` over Redis. `speed` shortens the windows for a sandbox running on a faster clock;
+    `namespace` is the deployment's Redis namespace (see `coordination`)."""
 
     # Kinds this gate meters itself, so an adapter can drop its own in-process pacing for them.
     metered_kinds = frozenset({"search"})
 
-    def __init__(self, client: redis.Redis, crm: str, speed: float = 1.0, sleep=time.sleep):
+    def __init__(self, client: redis.Redis, crm: str, speed: float = 1.0, sleep=time.sleep,
+                 namespace: str = "leadscore"):
         if speed <= 0:
             raise ValueError("the rate limiter's speed must be positive")
         self._crm = crm
+        self._namespace = namespace
         self._windows = WINDOWS[crm]
         self._speed = speed
         self._sleep = sleep
@@ -85,7 +89,8 @@ class RedisSlidingWindow:
         pool = "search" if kind == "search" and "search" in self._windows else "default"
         window = self._windows[pool]
         span_us = int((window.seconds / self._speed + window.guard) * 1_000_000)
-        keys = [log_key(self._crm, account_key, pool), usage_key(self._crm, account_key)]
+        keys = [log_key(self._crm, account_key, pool, self._namespace),
+                usage_key(self._crm, account_key, self._namespace)]
         member = uuid.uuid4().hex
         while True:
             wait = float(self._admit(keys=keys, args=[window.limit, span_us, kind, member]))
@@ -94,12 +99,12 @@ class RedisSlidingWindow:
             self._sleep(wait)
 
 
-def log_key(crm: str, account_key: str, pool: str) -> str:
-    return f"leadscore:window:{crm}:{account_key}:{pool}"
+def log_key(crm: str, account_key: str, pool: str, namespace: str = "leadscore") -> str:
+    return f"{namespace}:window:{crm}:{account_key}:{pool}"
 
 
-def usage_key(crm: str, account_key: str) -> str:
-    return f"leadscore:bucket-usage:{crm}:{account_key}"
+def usage_key(crm: str, account_key: str, namespace: str = "leadscore") -> str:
+    return f"{namespace}:bucket-usage:{crm}:{account_key}"
 
 
 def limiter_usage(crm: str, account_key: str) -> dict[str, int]:
@@ -107,9 +112,12 @@ def limiter_usage(crm: str, account_key: str) -> dict[str, int]:
     client = shared_redis()
     if client is None:
         return {}
-    return {k.decode(): int(v) for k, v in client.hgetall(usage_key(crm, account_key)).items()}
+    usage = client.hgetall(usage_key(crm, account_key, current_app.config["REDIS_NAMESPACE"]))
+    return {k.decode(): int(v) for k, v in usage.items()}
 
 
 def gate_for(crm: str, speed: float = 1.0) -> RequestGate:
     client = shared_redis()
-    return RedisSlidingWindow(client, crm, speed) if client is not None else OpenGate()
+    if client is None:
+        return OpenGate()
+    return RedisSlidingWindow(client, crm, speed, namespace=current_app.config["REDIS_NAMESPACE"])

@@ -10,7 +10,7 @@ from connector.crm.base import CrmClient
 from connector.db.models import SyncKind, SyncRun, SyncStatus, utcnow
 from connector.db.scope import InstallationScope
 
-from .coordination import shared_redis
+from .coordination import key, shared_redis
 from .model_versions import champion, load_model
 from .snapshots import upsert_snapshots
 from .write_back import WriteBackStats, score_and_write
@@ -19,7 +19,7 @@ FLUSH_TASK = "workers.rescore_pending"
 
 
 def _keys(installation_id: int) -> tuple[str, str]:
-    return f"leadscore:rescore:{installation_id}:ids", f"leadscore:rescore:{installation_id}:scheduled"
+    return key("rescore", installation_id, "ids"), key("rescore", installation_id, "scheduled")
 
 
 def queue_rescore(installation_id: int, record_ids: list[str], debounce_seconds: float, schedule) -> list[str] | None:

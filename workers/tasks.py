@@ -1,9 +1,13 @@
 """The Celery tasks, by the names the connector sends them under. Ids in, everything reloaded inside.
 
 Delivery is at least once (late acks): every task is safe to run twice. Tasks decide retry or give up by
-the adapters' error kinds: rate limits and outages are retried later, a revoked grant is not: the
-installation is marked reconnect-needed (syncs stop, the dashboard asks the admin to reconnect), whether
-the grant failed when the client was made or in the middle of a run.
+cause:
+- a busy installation (its lock held) and a CRM's rate limit are waited out for as long as they last, and
+  cost nothing of the outage budget: the account being busy or paced is not a failure;
+- outages (the CRM down; Redis, the broker or the database unreachable) are retried with backoff, at most
+  OUTAGE_RETRIES times; giving up is recorded as a failed sync run, visible on the dashboard;
+- a revoked grant is not retried: the installation is marked reconnect-needed (syncs stop, the dashboard
+  asks the admin to reconnect), whether it failed when the client was made or in the middle of a run.
 """
 from __future__ import annotations
 
@@ -11,8 +15,11 @@ import logging
 from contextlib import contextmanager
 from datetime import timedelta
 
+import redis
 from celery import shared_task
 from flask import current_app
+from kombu.exceptions import OperationalError as BrokerUnreachable
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from connector.crm.errors import AuthRevoked, CrmUnavailable, RateLimited
 from connector.db import get_session
@@ -22,7 +29,8 @@ from connector.db.scope import InstallationScope
 from connector.install.credentials import client_for, mark_reconnect_needed
 from scoring.training import TrainingError
 
-from .locks import LockHeld, installation_lock, is_locked
+from . import nurture, recovery
+from .locks import LockHeld, LockLost, installation_lock, is_locked
 from .model_versions import champion, load_model, train_challenger
 from .rate_limit import gate_for
 from .rescore import FLUSH_TASK, queue_rescore, rescore_records, take_pending
@@ -32,10 +40,15 @@ from .write_back import WriteBackStats, score_and_write
 log = logging.getLogger(__name__)
 
 SYNC, TRAIN, RESCORE = "workers.sync", "workers.train", "workers.rescore"
-OUTAGE_RETRIES = 5
+RECOVER, RETAKE_ACTIONS = "workers.recover", "workers.retake_actions"
+OUTAGE_RETRIES = 5  # outages a task waits out before it gives up; counted in a message header across retries
+OUTAGES_HEADER = "leadscore_outages"
+GAVE_UP = "gave up"  # how a sync run's message starts when no retry is left
+OUTAGES = (CrmUnavailable, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, BrokerUnreachable,
+           OperationalError, InterfaceError)  # database: a dropped or refused connection
 
 
-@shared_task(name=SYNC, bind=True, max_retries=OUTAGE_RETRIES)
+@shared_task(name=SYNC, bind=True, max_retries=None)
 def sync(self, installation_id: int, requested_by: str = "schedule") -> dict | None:
     with _installation(installation_id) as scope:
         if scope is None:
@@ -47,7 +60,7 @@ def sync(self, installation_id: int, requested_by: str = "schedule") -> dict | N
             return {"sync_run_id": run.id, "counts": run.counts, "api_calls": run.api_calls}
 
 
-@shared_task(name=TRAIN, bind=True, max_retries=OUTAGE_RETRIES)
+@shared_task(name=TRAIN, bind=True, max_retries=None)
 def train(self, installation_id: int, requested_by: str = "schedule") -> dict | None:
     """Train a challenger; if it is promoted, rescore every record and write those whose score changed."""
     with _installation(installation_id) as scope:
@@ -75,7 +88,7 @@ def train(self, installation_id: int, requested_by: str = "schedule") -> dict | 
             return result
 
 
-@shared_task(name=RESCORE, bind=True, max_retries=OUTAGE_RETRIES)
+@shared_task(name=RESCORE, bind=True, max_retries=None)
 def rescore(self, installation_id: int, record_ids: list[str], requested_by: str = "webhook") -> dict | None:
     now = queue_rescore(installation_id, record_ids, current_app.config["RESCORE_DEBOUNCE_SECONDS"],
                         lambda countdown: rescore_pending.apply_async(args=[installation_id], countdown=countdown))
@@ -84,7 +97,7 @@ def rescore(self, installation_id: int, record_ids: list[str], requested_by: str
     return _rescore(self, installation_id, now)
 
 
-@shared_task(name=FLUSH_TASK, bind=True, max_retries=OUTAGE_RETRIES)
+@shared_task(name=FLUSH_TASK, bind=True, max_retries=None)
 def rescore_pending(self, installation_id: int) -> dict | None:
     return _rescore(self, installation_id, take_pending(installation_id))
 
@@ -101,11 +114,36 @@ def schedule_due_syncs() -> list[int]:
         scope = InstallationScope(session, installation)
         last = scope.all(SyncRun, SyncRun.kind.in_((SyncKind.FULL, SyncKind.INCREMENTAL)),
                          order_by=SyncRun.started_at.desc(), limit=1)
-        if not last or last[0].status == SyncStatus.RUNNING or \
-                last[0].started_at + timedelta(minutes=settings.schedule_minutes) <= utcnow():
+        # A run left `running` by a dead worker is the recovery sweep's to resume, not the schedule's.
+        if not last or (last[0].status != SyncStatus.RUNNING and
+                        last[0].started_at + timedelta(minutes=settings.schedule_minutes) <= utcnow()):
             sync.apply_async(kwargs={"installation_id": installation.id, "requested_by": "schedule"})
             due.append(installation.id)
     return due
+
+
+@shared_task(name=RECOVER)
+def recover() -> dict:
+    """Beat calls this with the schedule check: retake abandoned nurture actions and resume stopped syncs
+    (see `workers.recovery`)."""
+    found = recovery.sweep(get_session(), utcnow())
+    for installation_id in found.retake_actions:
+        retake_actions.apply_async(kwargs={"installation_id": installation_id})
+    for installation_id in found.resume_syncs:
+        sync.apply_async(kwargs={"installation_id": installation_id, "requested_by": "recovery"})
+    return {"retake_actions": found.retake_actions, "resume_syncs": found.resume_syncs}
+
+
+@shared_task(name=RETAKE_ACTIONS, bind=True, max_retries=None)
+def retake_actions(self, installation_id: int) -> dict | None:
+    with _installation(installation_id) as scope:
+        if scope is None:
+            return None
+        # The sync lock: a sync of this installation retakes the same rows; two must not race for them.
+        with _retrying(self, installation_id), installation_lock(installation_id, "sync", _lock_seconds()), \
+                _client(scope) as client:
+            summary = nurture.run_for_transitions(scope.session, scope.installation, client, [], None)
+            return summary.as_counts()
 
 
 @shared_task(name="workers.schedule_training")
@@ -170,19 +208,46 @@ def _client(scope: InstallationScope):
 
 @contextmanager
 def _retrying(task, installation_id: int):
-    """Turn the errors worth waiting out into Celery retries; a revoked grant marks the installation and ends
-    the task (retrying cannot help until an admin reconnects)."""
+    """Turn the errors worth waiting out into Celery retries, by cause (see the module's docstring)."""
     try:
         yield
-    except LockHeld:
-        # Another worker holds the installation (or held it and died: the lock then expires by this time).
-        raise task.retry(countdown=_lock_seconds(), max_retries=3)
+    except (LockHeld, LockLost):
+        # Another worker holds the installation (or held it and died: the lock has expired by this time).
+        raise task.retry(countdown=_lock_seconds())
     except RateLimited as exc:
         raise task.retry(countdown=max(exc.retry_after, 1.0), exc=exc)
-    except CrmUnavailable as exc:
-        raise task.retry(countdown=min(600, 10 * 2 ** task.request.retries), exc=exc)
+    except OUTAGES as exc:
+        outages = int((task.request.headers or {}).get(OUTAGES_HEADER) or 0) + 1
+        if outages > OUTAGE_RETRIES:
+            _record_giving_up(task, installation_id, exc)
+            raise
+        raise task.retry(countdown=min(600, 10 * 2 ** (outages - 1)), exc=exc, headers={OUTAGES_HEADER: outages})
     except AuthRevoked as exc:
         mark_reconnect_needed(installation_id, str(exc))
+
+
+def _record_giving_up(task, installation_id: int, exc: Exception) -> None:
+    """Nothing ends a sync silently: the run that was going on (or a new one) says why, for the dashboard."""
+    message = f"{GAVE_UP} after {OUTAGE_RETRIES} outages: {type(exc).__name__}: {exc}"[:500]
+    log.error("%s of installation %s %s", task.name, installation_id, message)
+    if task.name != SYNC:
+        return
+    session = get_session()
+    try:
+        session.rollback()
+        scope = InstallationScope.load(session, installation_id)
+        if scope is None:
+            return
+        runs = scope.all(SyncRun, SyncRun.kind.in_((SyncKind.FULL, SyncKind.INCREMENTAL)),
+                         order_by=SyncRun.id.desc(), limit=1)
+        run = runs[0] if runs and runs[0].status in (SyncStatus.RUNNING, SyncStatus.FAILED) else None
+        if run is None:
+            run = scope.add(SyncRun(kind=SyncKind.INCREMENTAL, status=SyncStatus.FAILED, started_at=utcnow(),
+                                    counts={}, api_calls={}, errors=[]))
+        run.status, run.message, run.finished_at = SyncStatus.FAILED, message, utcnow()
+        session.commit()
+    except OUTAGES:  # the database itself is what is down: the log line above is all that can be kept
+        session.rollback()
 
 
 def _lock_seconds() -> float:

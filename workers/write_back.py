@@ -43,11 +43,13 @@ class WriteBackStats:
     rejected: int = 0
     malformed: int = 0
     transitions: int = 0
+    superseded: int = 0  # converted leads: scored, but written and nurtured as their contact
     errors: list[dict] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {"scored": self.scored, "written": self.written, "unchanged": self.unchanged,
-                "rejected": self.rejected, "malformed": self.malformed, "transitions": self.transitions}
+                "rejected": self.rejected, "malformed": self.malformed, "transitions": self.transitions,
+                "superseded": self.superseded}
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def score_and_write(scope: InstallationScope, client: CrmClient, version: ModelV
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crm-writes") as writer:
         while True:
             rows = _pending(scope, version, last_id, crm_ids)
-            prepared = _prepare(scope, version, model, rows, stats) if rows else None
+            prepared = _prepare(scope, client, version, model, rows, stats) if rows else None
             if in_flight is not None:
                 _finish(scope, client, version, *in_flight, stats, sync_run_id)
                 finished += 1
@@ -95,7 +97,8 @@ class Prepared:
     """One chunk scored and compared: what must be written, and the current scores it replaces."""
 
     settings: InstallationSettings
-    changed: list[Scored]
+    changed: list[Scored]  # to write
+    settled: list[Scored]  # changed, but superseded by another record: stored, never written nor nurtured
     current: dict[int, CurrentScore | None]
     now: datetime
 
@@ -122,11 +125,16 @@ def _pending(scope: InstallationScope, version: ModelVersion, after_id: int,
     return [tuple(row) for row in scope.session.execute(query.order_by(RecordSnapshot.id).limit(CHUNK))]
 
 
-def _prepare(scope, version, model, rows, stats: WriteBackStats) -> Prepared:
+def _prepare(scope, client: CrmClient, version, model, rows, stats: WriteBackStats) -> Prepared:
     settings = scope.installation.settings
     scored = _score(model, [snapshot for snapshot, _ in rows], settings, stats)
     current = {snapshot.id: score for snapshot, score in rows}
-    changed = [s for s in scored if _differs(s, current.get(s.snapshot.id))]
+    changed, settled = [], []
+    for s in scored:
+        if _differs(s, current.get(s.snapshot.id)):
+            superseded = client.superseded_by(s.snapshot.object_type, s.snapshot.properties)
+            (settled if superseded else changed).append(s)
+    stats.superseded += len(settled)
     unchanged = [current[s.snapshot.id].id for s in scored if not _differs(s, current.get(s.snapshot.id))]
     now = utcnow()
     if unchanged:
@@ -134,7 +142,7 @@ def _prepare(scope, version, model, rows, stats: WriteBackStats) -> Prepared:
                               .values(scored_at=now, model_version_id=version.id))
     stats.scored += len(scored)
     stats.unchanged += len(unchanged)
-    return Prepared(settings, changed, current, now)
+    return Prepared(settings, changed, settled, current, now)
 
 
 def _finish(scope, client, version, prepared: Prepared, written: Future, stats: WriteBackStats,
@@ -150,7 +158,7 @@ def _finish(scope, client, version, prepared: Prepared, written: Future, stats: 
     # Before the store: a transition compares against the score the record had until now.
     transitions = [t for t in (_transition(s, prepared.current.get(s.snapshot.id), installation) for s in stored)
                    if t is not None]
-    _store(scope, stored, prepared.current, version, prepared.now)
+    _store(scope, stored + prepared.settled, prepared.current, version, prepared.now)
     stats.written += len(landed)
     stats.transitions += len(transitions)
     # Called even with no transitions: it also finishes actions an interrupted run left unfinished.

@@ -87,6 +87,8 @@ def celery_init_app(app: Flask) -> Celery:
         beat_schedule={
             "sync-due-installations": {"task": "workers.schedule_due_syncs",
                                        "schedule": float(config["SCHEDULE_CHECK_SECONDS"])},
+            # Same pace as the schedule check: finds what killed workers left (see workers/recovery.py).
+            "recovery-sweep": {"task": "workers.recover", "schedule": float(config["SCHEDULE_CHECK_SECONDS"])},
             "nightly-training": {"task": "workers.schedule_training",
                                  "schedule": crontab(hour=config["NIGHTLY_TRAINING_HOUR"], minute=0)},
         },

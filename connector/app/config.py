@@ -25,6 +25,9 @@ DEFAULTS = {
     # Redis for the per-installation sync lock, the shared CRM rate limiter and rescore debouncing.
     # Default: the broker when it is Redis; with neither (embedded mode) all three stay in process.
     "REDIS_URL": None,
+    # Prefix of every Redis key the connector makes (locks, limiter, rescore debounce): deployments sharing
+    # one Redis each set their own, or they would hold each other's installation locks.
+    "REDIS_NAMESPACE": "leadscore",
     "SYNC_LOCK_SECONDS": 120,  # a sync's lock expires this long after its last sign of life
     "RESCORE_DEBOUNCE_SECONDS": 0.5,  # webhook bursts for one record within this window become one rescore
     "RATE_LIMIT_SPEED": 1.0,  # >1 when the CRM is a sandbox on a faster clock (connector/sandbox/clock.py)

@@ -21,11 +21,15 @@ from urllib.parse import urljoin
 import click
 import requests
 
+from .sandbox_serving import fault_switches
+
 WAIT_LIMIT = 30 * 60  # seconds; a demo of a few thousand contacts takes one or two minutes
 DEMO_ADMIN = "demo@example.com"
 # Seed the CRM as of this long ago: pulls leave out the last moments of changes (HubSpot's search index and
 # Salesforce's commit lag), and a demo's first sync should see every record.
 SEED_AGO = 120.0
+DEMO_TASK = {"type": "task", "subject": "Call {{ firstname }}: now tier {{ tier }} ({{ score }})",
+             "body": "Why:\n{{ reasons_text }}", "due_in_hours": 24}
 
 
 @dataclass
@@ -46,9 +50,14 @@ class DemoCrm:
 @click.option("--serve", is_flag=True, help="Keep the dashboard and the sandbox running until Ctrl-C.")
 @click.option("--instance", type=click.Path(file_okay=False), default=None,
               help="Instance folder for the demo database (default: a fresh temporary folder).")
-def demo(crm: str, contacts: int, as_json: bool, serve: bool, instance: str | None) -> None:
+@click.option("--faults", default="", callback=fault_switches, metavar="SPEC",
+              help="Make the sandbox misbehave once installed, e.g. storm=200,errors=0.1,ambiguous=0.1,latency=0.2 "
+                   "(429s in a row, share of 5xx, share of writes applied then answered 502, seconds added).")
+def demo(crm: str, contacts: int, as_json: bool, serve: bool, instance: str | None, faults: dict) -> None:
     """Install into a sandbox CRM, sync, train, score and write back, then summarise what happened."""
     from connector.sandbox.server import SandboxServer
+
+    from .demo_audit import audit
 
     say = _Progress()
     with ExitStack() as stack:
@@ -57,10 +66,15 @@ def demo(crm: str, contacts: int, as_json: bool, serve: bool, instance: str | No
         app = _make_app(instance or tempfile.mkdtemp(prefix="leadscore-demo-"), demo_crm.config)
         app_server = stack.enter_context(SandboxServer(app))
         password = _demo_admin(app)
+        _demo_rule(app, demo_crm)
         say("Installing through the OAuth flow (/install -> consent -> callback)")
         installation_id = _install(app_server.base_url, demo_crm, password)
+        if faults:
+            say(f"Faults on: {', '.join(f'{k}={v}' for k, v in faults.items())}")
+            demo_crm.sandbox.faults.set(faults)
         _wait(app, installation_id, contacts, say)
-        summary = _summary(app, installation_id)
+        demo_crm.sandbox.faults.clear()  # the audit checks the run; it is not part of it
+        summary = {**_summary(app, installation_id), "audit": audit(app, installation_id, demo_crm)}
         dashboard = app_server.base_url + _dashboard_path(app, installation_id)
         if as_json:
             click.echo(json.dumps({**summary, "dashboard": dashboard}))
@@ -111,6 +125,24 @@ def _make_app(instance: str, crm_config: dict):
                       "REDIS_URL": None, **crm_config})
     migrate.upgrade(app.config["DATABASE_URL"])
     return app
+
+
+def _demo_rule(app, crm: DemoCrm) -> None:
+    """A nurture rule, so the demo's CRM gets tasks: a call task when a record enters tier A. The rule must
+    exist before the first sync, which the install queues, so the installation row is made here (as a
+    disconnected one) and the install takes it over as a reconnect."""
+    from connector.db import get_session
+    from connector.db.models import Crm, Installation, InstallationStatus, NurtureRule
+
+    with app.app_context():
+        session = get_session()
+        installation = Installation(crm=Crm(crm.name), account_id=crm.account_id, name=f"Demo {crm.name}",
+                                    status=InstallationStatus.DISCONNECTED)
+        session.add(installation)
+        session.flush()
+        session.add(NurtureRule(installation_id=installation.id, name="Call new tier A", enabled=True, version=1,
+                                trigger={"type": "enters_tier", "tier": "A"}, actions=[DEMO_TASK]))
+        session.commit()
 
 
 def _demo_admin(app) -> str:
@@ -172,25 +204,31 @@ def _check(response: requests.Response, doing: str) -> None:
 def _wait(app, installation_id: int, people: int, say) -> None:
     """Follow the queued sync and training through the database, as the dashboard would."""
     from connector.db import get_session
-    from connector.db.models import AuditEvent, CurrentScore, SyncKind, SyncRun, SyncStatus
+    from connector.db.models import (AuditEvent, CurrentScore, Installation, InstallationStatus, SyncKind, SyncRun,
+                                     SyncStatus)
 
     deadline = time.monotonic() + WAIT_LIMIT
     while time.monotonic() < deadline:
         with app.app_context():
             session = get_session()
+            # The latest run: a sync that failed is retried (a new run) unless it gave up for good.
             run = session.query(SyncRun).filter(SyncRun.installation_id == installation_id,
-                                                SyncRun.kind == SyncKind.FULL).order_by(SyncRun.id).first()
+                                                SyncRun.kind != SyncKind.RESCORE).order_by(SyncRun.id.desc()).first()
             event = session.query(AuditEvent).filter(
                 AuditEvent.installation_id == installation_id,
                 AuditEvent.action.in_(("model.trained", "model.training_skipped"))).first()
-            if run is not None and run.status is SyncStatus.FAILED:
-                raise click.ClickException(f"The first sync failed: {run.message}")
-            if event is not None:
+            installation = session.get(Installation, installation_id)
+            if installation.status is not InstallationStatus.ACTIVE or (
+                    run is not None and run.status is SyncStatus.FAILED and _gave_up(run)):
+                raise click.ClickException(f"The first sync failed: {run.message if run else installation.status}")
+            if event is not None and run is not None and run.status in (SyncStatus.SUCCEEDED, SyncStatus.PARTIAL):
                 if event.action == "model.training_skipped":
                     say(f"Training skipped: {event.detail.get('reason')}")
                 return
             if run is None:
                 say("Waiting for the first sync to start")
+            elif run.status is SyncStatus.FAILED:
+                say(f"The sync failed and will be retried: {run.message}")
             elif run.status is SyncStatus.RUNNING:
                 scored = session.query(CurrentScore).filter_by(installation_id=installation_id).count()
                 pulled = (run.counts or {}).get("pulled", 0)
@@ -200,6 +238,12 @@ def _wait(app, installation_id: int, people: int, say) -> None:
                 say("Training a model on the synced history, then rescoring")
         time.sleep(0.5)
     raise click.ClickException("The demo did not finish within 30 minutes.")
+
+
+def _gave_up(run) -> bool:
+    from workers.tasks import GAVE_UP
+
+    return (run.message or "").startswith(GAVE_UP)
 
 
 class _Progress:
@@ -287,6 +331,10 @@ def _print(summary: dict, crm: str, dashboard: str, password: str | None) -> Non
         click.echo(f"    #{example['crm_id']}: score {example['score']}, tier {example['tier']}")
         for reason in example["reasons"][:4]:
             click.echo(f"        {reason}")
+    audit = summary["audit"]
+    click.echo(f"  read back from the CRM: {audit['records_with_score']:,} of {audit['records']:,} records show "
+               f"their score; {audit['tasks_in_crm']:,} tasks for {audit['tasks_expected']:,} expected "
+               f"({audit['duplicate_tasks']} duplicated, {audit['missing_tasks']} missing)")
     calls = ", ".join(f"{k} {v:,}" for k, v in summary["api_calls"].items() if k != "total")
     click.echo(f"  API calls used: {summary['api_calls']['total']:,} ({calls})")
     click.echo(f"  dashboard: {dashboard}" + (f"  (sign in as {DEMO_ADMIN} / {password})" if password else

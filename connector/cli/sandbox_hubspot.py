@@ -19,8 +19,8 @@ PRIVATE_APP_TOKEN = "pat-local-sandbox"
 @click.option("--daily-limit", default=250_000, show_default=True, type=click.IntRange(1),
               help="Requests a day allowed to the private app token (OAuth apps have no daily limit).")
 @click.option("--webhook-url", help="Send contact webhooks here, signed with the first --app secret.")
-def hubspot(host, port, contacts, seed, seed_csv, apps, token_lifetime, private_app_token, daily_limit,
-            webhook_url) -> None:
+def hubspot(host, port, contacts, seed, seed_csv, apps, faults, token_lifetime, private_app_token,
+            daily_limit, webhook_url) -> None:
     """Run a local HubSpot that hubspot-api-client (host=BASE_URL) talks to."""
     from connector.sandbox.hubspot import HubSpotSandbox
 
@@ -33,6 +33,7 @@ def hubspot(host, port, contacts, seed, seed_csv, apps, token_lifetime, private_
         raise click.ClickException(f"Cannot seed the portal: {problem}") from None
     if webhook_url:
         sandbox.subscribe_webhooks(webhook_url, sandbox.app.client_id, sandbox.app.client_secret)
+    sandbox.faults.set(faults)
     server = listen(sandbox.wsgi_app, host, port)
     sandbox.base_url = server.base_url
     tokens = sandbox.issue_tokens(portal.id)
@@ -43,6 +44,8 @@ def hubspot(host, port, contacts, seed, seed_csv, apps, token_lifetime, private_
     click.echo(f"client id: {sandbox.app.client_id}")
     click.echo(f"private app token: {sandbox.add_private_app_token(portal.id, private_app_token)} "
                f"(no expiry, {daily_limit} requests a day)")
+    if faults:
+        click.echo(f"faults: {', '.join(f'{k}={v}' for k, v in faults.items())}")
     try:
         serve_until_interrupted(server)
     finally:

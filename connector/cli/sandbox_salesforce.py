@@ -19,8 +19,8 @@ SESSION_ID = "00D!local-sandbox-session"
               help="A fixed session id for the org that never expires, for trying the API by hand.")
 @click.option("--daily-limit", default=100_000, show_default=True, type=click.IntRange(1),
               help="Daily API request allocation.")
-def salesforce(host, port, leads, contacts, seed, seed_csv, apps, session_lifetime, session_id,
-               daily_limit) -> None:
+def salesforce(host, port, leads, contacts, seed, seed_csv, apps, faults, session_lifetime,
+               session_id, daily_limit) -> None:
     """Run a local Salesforce org that simple-salesforce (with a LocalSession) talks to."""
     from connector.sandbox.salesforce import SalesforceSandbox
 
@@ -29,6 +29,7 @@ def salesforce(host, port, leads, contacts, seed, seed_csv, apps, session_lifeti
         org = sandbox.add_org(leads=leads, contacts=contacts, seed=seed, csv=seed_csv)
     except (ValueError, OSError) as problem:
         raise click.ClickException(f"Cannot seed the org: {problem}") from None
+    sandbox.faults.set(faults)
     server = listen(sandbox.wsgi_app, host, port)
     sandbox.base_url = server.base_url
     tokens = sandbox.issue_tokens(org.id)
@@ -38,4 +39,6 @@ def salesforce(host, port, leads, contacts, seed, seed_csv, apps, session_lifeti
     click.echo(f"refresh token: {tokens['refresh_token']}")
     click.echo(f"client id: {sandbox.app.client_id}")
     click.echo(f"session id: {sandbox.add_session_id(org.id, session_id)} (no expiry)")
+    if faults:
+        click.echo(f"faults: {', '.join(f'{k}={v}' for k, v in faults.items())}")
     serve_until_interrupted(server)

@@ -19,8 +19,18 @@ def app_pairs(_ctx, _param, values: tuple[str, ...]) -> dict[str, str]:
     return apps
 
 
+def fault_switches(_ctx, _param, value: str) -> dict:
+    """--faults SPEC as the sandbox's fault switches."""
+    from connector.sandbox.faults import parse_spec
+
+    try:
+        return parse_spec(value or "")
+    except ValueError as problem:
+        raise click.BadParameter(str(problem)) from None
+
+
 def sandbox_options(default_port: int, account: str) -> Callable:
-    """--host, --port, --seed, --seed-csv and --app, worded for the sandbox's kind of `account`."""
+    """--host, --port, --seed, --seed-csv, --app and --faults, worded for the sandbox's kind of `account`."""
     options = [
         click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on."),
         click.option("--port", default=default_port, show_default=True, type=click.IntRange(0, 65535),
@@ -31,6 +41,9 @@ def sandbox_options(default_port: int, account: str) -> Callable:
         click.option("--app", "apps", multiple=True, callback=app_pairs, metavar="ID:SECRET",
                      help="Register an app; once any is registered, only registered apps may use OAuth "
                           "(repeatable)."),
+        click.option("--faults", default="", callback=fault_switches, metavar="SPEC",
+                     help="Misbehave from the start, e.g. storm=200,errors=0.1,ambiguous=0.1,latency=0.2 "
+                          "(429s in a row, share of 5xx, share of writes applied then answered 502, seconds added)."),
     ]
 
     def decorate(command: Callable) -> Callable:

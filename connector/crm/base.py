@@ -131,6 +131,11 @@ class OpenGate:
         return None
 
 
+def task_marker(key: str) -> str:
+    """The line put in a task's body that lets a retry find a task an earlier attempt created."""
+    return f"[leadscore-action {key}]"
+
+
 class CrmClient(abc.ABC):
     """An authenticated client for one installation's CRM account.
 
@@ -166,13 +171,24 @@ class CrmClient(abc.ABC):
 
     @abc.abstractmethod
     def create_task(self, crm_id: str, object_type: str, subject: str, body: str,
-                    due_at: datetime, owner_id: str | None) -> str:
-        """Create a task for the record's owner (the record's own owner when `owner_id` is None); returns its id."""
+                    due_at: datetime, owner_id: str | None, key: str | None = None) -> str:
+        """Create a task for the record's owner (the record's own owner when `owner_id` is None); returns its id.
+
+        With an idempotency `key`, the task carries `task_marker(key)` in the CRM and the create is never
+        resent blindly: after an outage (which may have come after the CRM applied it) the adapter looks
+        the key up with `find_task` first and answers with the task found."""
 
     @abc.abstractmethod
-    def find_task(self, crm_id: str, object_type: str, marker: str) -> str | None:
-        """The id of a task on the record whose body contains `marker`, else None. Neither CRM takes an
-        idempotency key on task creation, so an action that may have been sent before a crash looks first."""
+    def find_task(self, crm_id: str, object_type: str, key: str) -> str | None:
+        """The id of a task on the record carrying `task_marker(key)`, else None, read through the CRM's
+        API. Neither CRM takes an idempotency key on task creation, so the key lives in the task itself;
+        kept in the CRM, it also survives a restore of the connector's database."""
+
+    def superseded_by(self, object_type: str, properties: dict[str, str | None]) -> str | None:
+        """The id of the record that now stands for this one (a converted Salesforce lead's contact), else
+        None. Such a record is neither written nor nurtured: its score and tasks follow its successor, which
+        is a record of its own, so each person is written once per sync with one score."""
+        return None
 
     @abc.abstractmethod
     def enroll(self, crm_id: str, object_type: str, target_id: str) -> None:

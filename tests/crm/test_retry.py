@@ -65,3 +65,28 @@ def test_other_errors_are_not_retried():
 def test_a_policy_without_attempts_is_refused():
     with pytest.raises(ValueError):
         RetryPolicy(attempts=0)
+
+
+def test_by_default_a_storm_of_any_length_is_waited_out_and_costs_no_outage_attempt():
+    call = Script(*[RateLimited("429", 1.0)] * 200, CrmUnavailable("502"), CrmUnavailable("502"))
+    waits = []
+    assert call_with_retries(call, RetryPolicy(attempts=3, base=0), sleep=waits.append) == "ok"
+    assert waits.count(1.0) == 200
+
+
+def test_after_an_outage_a_create_is_looked_up_before_it_is_sent_again():
+    call = Script(CrmUnavailable("502 after the write"))
+    lookups = []
+
+    def recover():
+        lookups.append(1)
+        return "task-1"
+
+    assert call_with_retries(call, RetryPolicy(base=0), sleep=lambda s: None, recover=recover) == "task-1"
+    assert (call.calls, len(lookups)) == (1, 1)
+
+
+def test_a_rate_limited_create_is_resent_without_a_lookup():
+    call = Script(RateLimited("429", 0.1))
+    assert call_with_retries(call, RetryPolicy(), sleep=lambda s: None,
+                             recover=lambda: pytest.fail("a refused request needs no lookup")) == "ok"

@@ -27,13 +27,14 @@ CELERY = str(Path(sys.executable).with_name("celery"))
 class CeleryWorker:
     """One `celery --app workers.celery_app worker` process (as in the Procfile), its output in a log file."""
 
-    def __init__(self, env: dict, log: Path, name: str, concurrency: int = 2, pool: str = "prefork"):
+    def __init__(self, env: dict, log: Path, name: str, concurrency: int = 2, pool: str = "prefork",
+                 extra: tuple[str, ...] = ()):
         self.log = log
         self._handle = open(log, "wb")
         self.process = subprocess.Popen(
             [CELERY, "--app", "workers.celery_app", "worker", "--loglevel", "INFO", "--concurrency", str(concurrency),
              "--pool", pool, "--hostname", f"{name}@%h", "--queues", env["LEADSCORE_CELERY_QUEUE"], "--without-gossip",
-             "--without-mingle", "--without-heartbeat"],
+             "--without-mingle", "--without-heartbeat", *extra],
             env=env, stdout=self._handle, stderr=subprocess.STDOUT, start_new_session=True)
         self.wait_ready()
 

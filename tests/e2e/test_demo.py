@@ -24,3 +24,7 @@ def test_demo_installs_syncs_trains_and_summarises(tmp_path):
     assert summary["api_calls"]["write"] >= 6 and summary["api_calls"]["total"] >= summary["api_calls"]["write"]
     assert len(summary["examples"]) == 3 and all(e["reasons"] for e in summary["examples"])
     assert "Installing through the OAuth flow" in done.stderr  # progress goes to stderr, JSON alone to stdout
+    audit = summary["audit"]  # read back from the sandbox through its API
+    assert audit["records"] == 600 and audit["records_with_score"] == 600
+    assert audit["tasks_expected"] > 0 and audit["tasks_in_crm"] == audit["tasks_expected"]
+    assert audit["duplicate_tasks"] == 0 and audit["missing_tasks"] == 0

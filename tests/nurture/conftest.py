@@ -45,6 +45,8 @@ class SandboxCrm:
     rep_sets: Callable[[dict], None]  # a rep edits the record in the CRM
     field: Callable[[str], str | None]  # one field of the record as the CRM stores it
     field_names: ScoreFieldNames
+    owned: list[tuple[str, str]]  # (crm_id, owner_id) of every record with an owner, `crm_id` among them
+    all_tasks: Callable[[], list[dict]]  # every task in the account
 
     def task_body(self, task: dict) -> str:
         return task["properties"]["hs_task_body"] if self.name == "hubspot" else task["Description"]
@@ -73,7 +75,10 @@ def _hubspot(db, sandbox) -> SandboxCrm:
                              if e["contactId"] == crm_id and e["workflowId"] == "4821"],
         rep_sets=lambda values: sandbox.bulk_edit(portal.id, [crm_id], values),
         field=lambda name: sandbox.contact(portal.id, crm_id).get(name),
-        field_names=installation.settings.field_names)
+        field_names=installation.settings.field_names,
+        owned=[(str(c.id), c.properties["hubspot_owner_id"]) for c in portal.contacts.values()
+               if c.properties.get("hubspot_owner_id")],
+        all_tasks=lambda: sandbox.tasks(portal.id))
 
 
 def _salesforce(db, sandbox) -> SandboxCrm:
@@ -91,7 +96,10 @@ def _salesforce(db, sandbox) -> SandboxCrm:
                              if m.get("LeadId") == crm_id and m.get("CampaignId") == campaign],
         rep_sets=lambda values: sandbox.bulk_edit(org.id, "Lead", [crm_id], values),
         field=lambda name: sandbox.record(org.id, "Lead", crm_id).get(name),
-        field_names=installation.settings.field_names)
+        field_names=installation.settings.field_names,
+        owned=[(r["Id"], r["OwnerId"]) for r in sandbox.records(org.id, "Lead")
+               if r.get("OwnerId") and not r.get("IsConverted")],
+        all_tasks=lambda: sandbox.tasks(org.id))
 
 
 def _installation(db, crm: str, account_id: str) -> Installation:

@@ -2,6 +2,7 @@
 retries) or the outbound webhook, and says what happened as a small JSON-able outcome."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
@@ -18,7 +19,7 @@ from .webhook import post_signed
 class ActionRequest:
     """Everything one action needs, rebuilt from the action log row so a later run can finish it."""
 
-    key: str  # the idempotency key: unique per (rule, version, record, occurrence, action)
+    key: str  # the idempotency key, see `idempotency_key`
     action: dict[str, Any]
     transition: dict[str, Any]  # the TierTransition as stored on the log row
     properties: dict[str, Any]  # the record as last pulled, for templates
@@ -33,9 +34,13 @@ class ActionContext:
     webhook_post: Callable[..., int] = post_signed
 
 
-def marker(key: str) -> str:
-    """The line put in a task's body that lets a retry find a task an earlier attempt created."""
-    return f"[leadscore-action {key}]"
+def idempotency_key(installation_id: int, crm_id: str, rule_id: int, rule_version: int, transition: str,
+                    action_index: int) -> str:
+    """Names one action on one occurrence of a transition, from what it is about rather than from the action
+    log's row id: the same action gets the same key after the connector's database is restored, so the key
+    kept in the CRM (a task's body) still finds the task created before."""
+    about = f"{installation_id}|{crm_id}|{rule_id}|{rule_version}|{transition}|{action_index}"
+    return "ls-" + hashlib.sha256(about.encode()).hexdigest()[:32]
 
 
 def perform(request: ActionRequest, ctx: ActionContext) -> dict[str, Any]:
@@ -44,15 +49,16 @@ def perform(request: ActionRequest, ctx: ActionContext) -> dict[str, Any]:
     crm_id = transition["crm_id"]
     object_type = None  # each adapter knows its record types from the id (HubSpot contacts; 00Q/003 prefixes)
     if kind == "task":
-        if request.retrying:
-            found = ctx.client.find_task(crm_id, object_type, marker(request.key))
+        if request.retrying:  # an earlier attempt may have created it and died before saying so
+            found = ctx.client.find_task(crm_id, object_type, request.key)
             if found is not None:
                 return {"task_id": found, "recovered": True}
         context = template_context(transition, request.properties)
         subject = render(request.action["subject"], context)
-        body = render(request.action.get("body") or "", context) + "\n\n" + marker(request.key)
+        body = render(request.action.get("body") or "", context)
         due_at = ctx.now() + timedelta(hours=int(request.action.get("due_in_hours", 24)))
-        task_id = ctx.client.create_task(crm_id, object_type, subject, body, due_at, transition.get("owner_id"))
+        task_id = ctx.client.create_task(crm_id, object_type, subject, body, due_at, transition.get("owner_id"),
+                                         key=request.key)
         return {"task_id": task_id}
     if kind == "enroll":
         # Both CRMs treat a second enrollment of the same record as a no-op, so a retry needs no lookup.

@@ -32,7 +32,7 @@ from connector.nurture.feedback import add_once, record_override
 from connector.nurture.signing import webhook_signing_key
 
 from ..transitions import TierTransition
-from .actions import ActionContext, ActionRequest, perform
+from .actions import ActionContext, ActionRequest, idempotency_key, perform
 from .templates import TemplateFailed
 from .triggers import fires, occurrence_label
 
@@ -120,7 +120,9 @@ def _attempt(scope: InstallationScope, row: ActionLog, ctx: ActionContext, summa
         return
     session.refresh(row)
     snapshot = scope.one_or_none(RecordSnapshot, RecordSnapshot.crm_id == row.crm_id)
-    request = ActionRequest(key=f"{row.installation_id}-{row.id}", action=rule.actions[row.action_index],
+    key = idempotency_key(row.installation_id, row.crm_id, row.rule_id, row.rule_version, row.transition,
+                          row.action_index)
+    request = ActionRequest(key=key, action=rule.actions[row.action_index],
                             transition=row.outcome["transition"], properties=snapshot.properties if snapshot else {},
                             retrying=row.attempts > 1)
     try:

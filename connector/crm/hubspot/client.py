@@ -23,7 +23,7 @@ from urllib3.util.retry import Retry
 
 from ..base import (CrmClient, CrmEndpoints, CrmRecord, Credentials, FieldWrite, OpenGate, PropertySpec,
                     ProvisionResult, RecordBatch, RecordRejectedInfo, RequestGate, ScoreFieldNames, TokenSaver,
-                    WriteResult)
+                    WriteResult, task_marker)
 from ..errors import AuthExpired, CrmRequestInvalid, CrmUnavailable, RecordRejected
 from ..pacing import Pacer
 from ..retry import RetryPolicy, call_with_retries
@@ -170,10 +170,12 @@ class HubSpotClient(CrmClient):
         return result
 
     def create_task(self, crm_id: str, object_type: str, subject: str, body: str,
-                    due_at: datetime, owner_id: str | None) -> str:
+                    due_at: datetime, owner_id: str | None, key: str | None = None) -> str:
         _check_object_type(object_type)
         if owner_id is None:
             owner_id = self._contact_property(crm_id, "hubspot_owner_id")
+        if key is not None:
+            body = f"{body}\n\n{task_marker(key)}"
         properties = {"hs_task_subject": subject, "hs_task_body": body, "hs_task_status": "NOT_STARTED",
                       "hs_task_type": "TODO", "hs_timestamp": _iso(due_at)}
         if owner_id:
@@ -181,13 +183,19 @@ class HubSpotClient(CrmClient):
         task = SimplePublicObjectInputForCreate(properties=properties, associations=[{
             "to": {"id": str(crm_id)},
             "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": TASK_TO_CONTACT}]}])
-        created = self._request("action", lambda: self._tasks.create(task, _request_timeout=REQUEST_TIMEOUT))
-        return str(created.id)
+        recover = None if key is None else (lambda: self.find_task(crm_id, object_type, key))
+        created = self._request("action", lambda: self._tasks.create(task, _request_timeout=REQUEST_TIMEOUT),
+                                recover=recover)
+        return created if isinstance(created, str) else str(created.id)  # a str: the id `recover` found
 
-    def find_task(self, crm_id: str, object_type: str, marker: str) -> str | None:
+    def find_task(self, crm_id: str, object_type: str, key: str) -> str | None:
+        """Reads the contact's task associations, then the tasks' bodies. Associations rather than a task
+        search: search is eventually consistent (a task created a moment ago may not be found yet), and the
+        lookup right after an ambiguous 502 is exactly the moment that matters."""
         _check_object_type(object_type)
         if not _valid_id(str(crm_id)):
             raise RecordRejected(str(crm_id), "not a HubSpot contact id", "INVALID_INPUT")
+        marker = task_marker(key)
         request = BatchInputPublicFetchAssociationsBatchRequest(inputs=[{"id": str(crm_id)}])
         links = self._request("read", lambda: self._associations.get_page(
             "contacts", "tasks", request, _request_timeout=REQUEST_TIMEOUT))
@@ -293,15 +301,17 @@ class HubSpotClient(CrmClient):
             raise
         return (contact.properties or {}).get(name)
 
-    def _request(self, kind: str, send: Callable[[], Any], answers: bool = True) -> Any:
+    def _request(self, kind: str, send: Callable[[], Any], answers: bool = True,
+                 recover: Callable[[], Any] | None = None) -> Any:
         """Send one logical request; `answers` says a body is expected (the SDK returns None, silently, for
-        a 2xx status its generated code does not list, e.g. a create answered 200 instead of 201)."""
+        a 2xx status its generated code does not list, e.g. a create answered 200 instead of 201).
+        `recover` is `call_with_retries`'s: asked after an outage whether the request took effect anyway."""
         try:
-            answer = call_with_retries(lambda: self._attempt(kind, send), self._retry, self._sleep)
+            answer = call_with_retries(lambda: self._attempt(kind, send), self._retry, self._sleep, recover)
         except AuthExpired:
             # Refresh once and try again; a second 401 with a fresh token is final.
             self._refresh()
-            answer = call_with_retries(lambda: self._attempt(kind, send), self._retry, self._sleep)
+            answer = call_with_retries(lambda: self._attempt(kind, send), self._retry, self._sleep, recover)
         if answers and answer is None:
             raise CrmUnavailable(f"HubSpot gave an unexpected answer to a {kind} request")
         return answer

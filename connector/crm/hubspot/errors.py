@@ -14,13 +14,14 @@ from typing import Any
 import requests
 import urllib3
 
+from hubspot.crm.associations.v4 import ApiException as AssociationsApiException
 from hubspot.crm.contacts import ApiException as ContactsApiException
 from hubspot.crm.objects.tasks import ApiException as TasksApiException
 from hubspot.crm.properties import ApiException as PropertiesApiException
 
 from ..errors import AuthExpired, AuthRevoked, CrmError, CrmRequestInvalid, CrmUnavailable, RateLimited
 
-SDK_ERRORS = (ContactsApiException, TasksApiException, PropertiesApiException)
+SDK_ERRORS = (ContactsApiException, TasksApiException, PropertiesApiException, AssociationsApiException)
 TRANSPORT_ERRORS = (urllib3.exceptions.HTTPError, requests.RequestException, OSError)
 
 # HubSpot's daily allowance resets at midnight; without a Retry-After, an hour is a safe "not now".

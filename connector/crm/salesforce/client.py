@@ -19,7 +19,7 @@ from simple_salesforce.exceptions import SalesforceError
 
 from ..base import (CrmClient, CrmEndpoints, CrmRecord, Credentials, FieldWrite, OpenGate, PropertySpec,
                     ProvisionResult, RecordBatch, RecordRejectedInfo, RequestGate, ScoreFieldNames, TokenSaver,
-                    WriteResult)
+                    WriteResult, task_marker)
 from ..errors import AuthExpired, CrmRequestInvalid, RecordRejected
 from ..retry import RetryPolicy, call_with_retries
 from . import oauth
@@ -176,23 +176,27 @@ class SalesforceClient(CrmClient):
         return result
 
     def create_task(self, crm_id: str, object_type: str, subject: str, body: str,
-                    due_at: datetime, owner_id: str | None) -> str:
+                    due_at: datetime, owner_id: str | None, key: str | None = None) -> str:
         object_name, who_id = self._live_target(crm_id, object_type)
         if owner_id is None:
             owner_id = self._read_fields(object_name, who_id, ("OwnerId",)).get("OwnerId")
         if due_at.tzinfo is None:
             raise ValueError("due_at must be timezone-aware")
+        if key is not None:
+            body = f"{body}\n\n{task_marker(key)}"
         task = {"Subject": subject[:255], "Description": body, "WhoId": who_id, "Status": "Not Started",
                 "Priority": "Normal", "ActivityDate": due_at.astimezone(timezone.utc).date().isoformat()}
         if owner_id:
             task["OwnerId"] = owner_id
+        recover = None if key is None else (lambda: self.find_task(who_id, object_name, key))
         created = self._request("action", lambda sf: sf.restful("sobjects/Task/", method="POST", json=task,
-                                                                 timeout=REQUEST_TIMEOUT))
-        return str(created["id"])
+                                                                 timeout=REQUEST_TIMEOUT), recover=recover)
+        return created if isinstance(created, str) else str(created["id"])  # a str: the id `recover` found
 
-    def find_task(self, crm_id: str, object_type: str, marker: str) -> str | None:
+    def find_task(self, crm_id: str, object_type: str, key: str) -> str | None:
         # Description is a long text area, which SOQL cannot filter on: read the record's tasks and look.
         _, who_id = self._live_target(crm_id, object_type)
+        marker = task_marker(key)
         soql = f"SELECT Id, Description FROM Task WHERE WhoId = '{who_id}' ORDER BY CreatedDate DESC"
         for rows in self._query_batches(soql):
             for row in rows:
@@ -244,10 +248,16 @@ class SalesforceClient(CrmClient):
     def _pull_fields(self, object_name: str) -> list[str]:
         return pull_fields(object_name, self._describe(object_name), self._names)
 
+    def superseded_by(self, object_type: str, properties: dict[str, str | None]) -> str | None:
+        contact_id = properties.get("ConvertedContactId")
+        if object_type == "Lead" and properties.get("IsConverted") == "true" and contact_id:
+            return str(contact_id)
+        return None
+
     def _learn_conversions(self, records: list[CrmRecord]) -> None:
         for record in records:
-            contact_id = record.properties.get("ConvertedContactId")
-            if record.object_type == "Lead" and record.properties.get("IsConverted") == "true" and contact_id:
+            contact_id = self.superseded_by(record.object_type, record.properties)
+            if contact_id:
                 self._converted[record.crm_id] = contact_id
 
     def _target(self, crm_id: str, object_name: str) -> tuple[str, str]:
@@ -342,13 +352,14 @@ class SalesforceClient(CrmClient):
             raise
         return dict(row or {})
 
-    def _request(self, kind: str, send: Callable[[Salesforce], Any]) -> Any:
+    def _request(self, kind: str, send: Callable[[Salesforce], Any], recover: Callable[[], Any] | None = None) -> Any:
+        """`recover` is `call_with_retries`'s: asked after an outage whether the request took effect anyway."""
         try:
-            return call_with_retries(lambda: self._attempt(kind, send), self._retry, self._sleep)
+            return call_with_retries(lambda: self._attempt(kind, send), self._retry, self._sleep, recover)
         except AuthExpired:
             # Sessions end when the org says (timeout, admin logout); refresh once, a second 401 is final.
             self._refresh()
-            return call_with_retries(lambda: self._attempt(kind, send), self._retry, self._sleep)
+            return call_with_retries(lambda: self._attempt(kind, send), self._retry, self._sleep, recover)
 
     def _attempt(self, kind: str, send: Callable[[Salesforce], Any]) -> Any:
         pause = self.usage.pause()

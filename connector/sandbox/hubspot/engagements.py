@@ -60,6 +60,24 @@ def create_task(portal):
     return json_response(201, task)
 
 
+@blueprint.get("/crm/v3/objects/tasks")
+@api("read")
+def list_tasks(portal):
+    """Pages of tasks in id order, `after` the last id served (HubSpot's list endpoint, as an audit reads it)."""
+    try:
+        limit = int(request.args.get("limit", 10))
+        after = int(request.args.get("after") or 0)
+    except ValueError:
+        return error(400, "VALIDATION_ERROR", "'limit' and 'after' must be integers")
+    if not 0 < limit <= 100:
+        return error(400, "VALIDATION_ERROR", "'limit' must be between 1 and 100")
+    ids = sorted(i for i in portal.tasks if i > after)
+    answer = {"results": [portal.tasks[i] for i in ids[:limit]]}
+    if len(ids) > limit:
+        answer["paging"] = {"next": {"after": str(ids[limit - 1])}}
+    return json_response(200, answer)
+
+
 @blueprint.get("/crm/v3/objects/tasks/<task_id>")
 @api("read")
 def get_task(portal, task_id):

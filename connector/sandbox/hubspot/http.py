@@ -65,6 +65,8 @@ def api(kind: str):
                 return rate_limited("TEN_SECONDLY_ROLLING", decision.retry_after, decision.limit)
             with sb.lock:
                 response = view(portal, **args)
+            if kind in ("write", "action") and response.status_code < 300 and sb.faults.roll_ambiguous():
+                return error(502, "INTERNAL_ERROR", "The server encountered a temporary error.")  # after the write
             response.headers.update(limit_headers(sb, decision.limit, decision.remaining))
             if daily is not None:
                 response.headers.update(daily_headers(daily.limit, daily.remaining))

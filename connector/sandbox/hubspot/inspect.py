@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
+from ..faults import SWITCHES
 from .http import json_response, sandbox
 
 blueprint = Blueprint("hubspot_inspect", __name__, url_prefix="/_sandbox")
-FAULT_FIELDS = {"rate_limit_storm": int, "storm_retry_after": float, "error_rate": float, "latency": float}
 
 
 @blueprint.get("/portals")
@@ -60,21 +60,21 @@ def deliveries():
 @blueprint.get("/faults")
 def faults():
     current = sandbox().faults
-    return json_response(200, {name: getattr(current, name) for name in FAULT_FIELDS})
+    return json_response(200, {name: getattr(current, name) for name in SWITCHES})
 
 
 @blueprint.post("/faults")
 def set_faults():
     body = request.get_json(silent=True) or {}
-    unknown = set(body) - set(FAULT_FIELDS) - {"clear"}
+    unknown = set(body) - set(SWITCHES) - {"clear"}
     if unknown:
         return json_response(400, {"message": f"unknown fault switches: {sorted(unknown)}"})
     current = sandbox().faults
     if body.get("clear"):
         current.clear()
     for name, value in body.items():
-        if name in FAULT_FIELDS:
-            setattr(current, name, FAULT_FIELDS[name](value))
+        if name in SWITCHES:
+            setattr(current, name, SWITCHES[name](value))
     return faults()
 
 

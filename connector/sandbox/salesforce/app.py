@@ -51,13 +51,17 @@ def api_call(sandbox, version: str, rest_path: str) -> Response:
     if sandbox.faults.roll_server_error():
         return error_response(ApiError(503, "SERVER_UNAVAILABLE", "Server temporarily unavailable, try again"))
     parts = [p for p in rest_path.split("/") if p]
+    kind = rest.kind_of(request.method, parts)
     with org.lock:
         org.api_used += 1
-        sandbox.count_call(org.id, rest.kind_of(request.method, parts))
+        sandbox.count_call(org.id, kind)
         try:
             body, status = rest.route(sandbox, org, session.user_id, version, request.method, parts, request)
         except ApiError as error:
             return with_usage(sandbox, org, error_response(error))
+    if kind in ("write", "action") and status < 300 and sandbox.faults.roll_ambiguous():
+        # Applied, then the answer is lost on the way back (a gateway's 502).
+        return error_response(ApiError(502, "SERVER_UNAVAILABLE", "Bad gateway"))
     response = Response(status=204) if body is None else json_response(body, status)
     return with_usage(sandbox, org, response)
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
+from ..faults import SWITCHES
 from .responses import json_response
-
-FAULT_SWITCHES = {"rate_limit_storm": int, "storm_retry_after": float, "error_rate": float, "latency": float}
 
 
 def blueprint(sandbox) -> Blueprint:
@@ -65,12 +64,12 @@ def blueprint(sandbox) -> Blueprint:
             sandbox.faults.clear()
         elif request.method == "PUT":
             body = request.get_json(silent=True) or {}
-            unknown = set(body) - set(FAULT_SWITCHES)
+            unknown = set(body) - set(SWITCHES)
             if unknown:
                 return json_response({"error": f"unknown switches: {sorted(unknown)}"}, 400)
             for name, value in body.items():
-                setattr(sandbox.faults, name, FAULT_SWITCHES[name](value))
-        return json_response({name: getattr(sandbox.faults, name) for name in FAULT_SWITCHES})
+                setattr(sandbox.faults, name, SWITCHES[name](value))
+        return json_response({name: getattr(sandbox.faults, name) for name in SWITCHES})
 
     @views.post("/sessions/expire")
     def expire():

@@ -1,0 +1,60 @@
+"""The recovery sweep: what a worker killed mid-way (kill -9, a lost node, a Redis restart that dropped the
+queued task) leaves behind, found from the database alone, so nobody has to notice it.
+
+- nurture actions whose lease ran out (pending, touched longer ago than `LEASE`: their worker died between
+  claiming them and recording the outcome) or that failed and may be tried again. Without the sweep they
+  waited for a sync with records to write;
+- sync runs that stopped without finishing: still `running` with no worker holding the installation's lock,
+  or `failed` longer ago than a lease (the retries gave up), whether or not any record has changed since.
+
+Installations being synced right now are left alone: that sync retakes actions as it goes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlalchemy.orm import Session
+
+from connector.db.models import ActionLog, Installation, InstallationStatus, SyncKind, SyncRun, SyncStatus
+from connector.db.scope import InstallationScope
+
+from .locks import is_locked
+from .nurture.engine import FAILED, LEASE, MAX_ATTEMPTS, PENDING
+
+
+@dataclass
+class Sweep:
+    retake_actions: list[int] = field(default_factory=list)  # installation ids
+    resume_syncs: list[int] = field(default_factory=list)
+
+
+def sweep(session: Session, now: datetime) -> Sweep:
+    found = Sweep()
+    for installation in session.query(Installation).filter(Installation.status == InstallationStatus.ACTIVE):
+        if is_locked(installation.id, "sync"):
+            continue
+        scope = InstallationScope(session, installation)
+        if _has_actions_to_retake(scope, now):
+            found.retake_actions.append(installation.id)
+        if not installation.settings.paused and _last_sync_stopped(scope, now):
+            found.resume_syncs.append(installation.id)
+    return found
+
+
+def _has_actions_to_retake(scope: InstallationScope, now: datetime) -> bool:
+    expired = (ActionLog.status == PENDING) & (ActionLog.updated_at <= now - LEASE)
+    retryable = (ActionLog.status == FAILED) & (ActionLog.attempts < MAX_ATTEMPTS)
+    return bool(scope.all(ActionLog, or_(expired, retryable), limit=1))
+
+
+def _last_sync_stopped(scope: InstallationScope, now: datetime) -> bool:
+    last = scope.all(SyncRun, SyncRun.kind.in_((SyncKind.FULL, SyncKind.INCREMENTAL)),
+                     order_by=SyncRun.id.desc(), limit=1)
+    if not last:
+        return False
+    run = last[0]
+    if run.status is SyncStatus.RUNNING:
+        return True  # and nobody holds the lock: its worker is gone
+    return run.status is SyncStatus.FAILED and (run.finished_at or run.started_at) <= now - LEASE
