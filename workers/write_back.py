@@ -186,14 +186,10 @@ def _score_one(model, snapshot, settings, stats) -> Scored | None:
 def _scored(snapshot: RecordSnapshot, row, settings: InstallationSettings) -> Scored:
     score = int(row.score)
     # Cut points the admin set in settings win over the ones the model learnt from training shares.
-    model_tier = str(row.tier) if not _custom_cuts(settings) else settings.tier_cuts.tier_for(score)
+    model_tier = str(row.tier) if settings.tier_cuts is None else settings.tier_cuts.tier_for(score)
     tier, override = nurture.effective_tier(snapshot.properties, model_tier, settings.field_names)
     reasons = [r for r in str(row.reasons or "").split("; ") if r]
     return Scored(snapshot, score, float(row.probability), model_tier, tier, override, reasons)
-
-
-def _custom_cuts(settings: InstallationSettings) -> bool:
-    return settings.tier_cuts != type(settings.tier_cuts)()
 
 
 def _differs(s: Scored, current: CurrentScore | None) -> bool:

@@ -40,7 +40,7 @@ def test_settings_errors_show_next_to_the_field(app, user):
     user.sign_in()
     user.open(f"/installations/{installation_id}/settings")
     user.page.fill("#schedule_minutes", "2")
-    user.page.click("button[type=submit]")
+    user.page.click("button[value=save]")
     assert user.page.inner_text("#schedule_minutes-error") == "Choose between 5 and 1440 minutes."
     user.screenshot("settings-error")
 
