@@ -10,6 +10,7 @@ from connector.db.audit import record_event
 from connector.db.models import AuditEvent, CurrentScore, Installation, InstallationStatus, ModelVersion, SyncRun
 
 from . import bp, scope_or_404
+from .model_figures import headline, named_metrics, outcomes, tier_rates
 
 RUNS_SHOWN = 50
 AUDIT_SHOWN = 200
@@ -41,7 +42,8 @@ def installation(installation_id: int):
     champion = scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))
     runs = scope.all(SyncRun, order_by=SyncRun.started_at.desc(), limit=5)
     return render_template("dashboard/installation.html", installation=scope.installation,
-                           distribution=distribution, total=total, champion=champion, runs=runs)
+                           distribution=distribution, total=total, champion=champion, runs=runs,
+                           **_model_context(champion))
 
 
 @bp.get("/installations/<int:installation_id>/runs")
@@ -55,7 +57,16 @@ def runs(installation_id: int):
 def models(installation_id: int):
     scope = scope_or_404(installation_id)
     versions = scope.all(ModelVersion, order_by=ModelVersion.version.desc())
-    return render_template("dashboard/models.html", installation=scope.installation, versions=versions)
+    champion = next((version for version in versions if version.is_champion), None)
+    return render_template("dashboard/models.html", installation=scope.installation, versions=versions,
+                           outcomes=outcomes(scope, versions), named_metrics=named_metrics, **_model_context(champion))
+
+
+def _model_context(champion: ModelVersion | None) -> dict:
+    """The champion's held-out figures, the same on every page that shows them."""
+    metrics = champion.metrics if champion is not None else {}
+    return {"headline": headline(metrics), "champion_metrics": named_metrics(metrics),
+            "tier_rates": tier_rates(metrics) if metrics else []}
 
 
 @bp.get("/installations/<int:installation_id>/models/<int:model_id>/report")

@@ -63,6 +63,7 @@ def parse_settings(form: MultiDict) -> tuple[InstallationSettings, dict[str, str
         keep_columns=_names(form.get("keep_columns", "")),
         retrain_auc_below=_number(form, "retrain_auc_below", errors),
         retrain_psi_from=_number(form, "retrain_psi_from", errors),
+        model_swaps_fire_rules=form.get("model_swaps_fire_rules") == "on",
     )
     return settings, errors
 
@@ -79,5 +80,6 @@ def form_values(settings: InstallationSettings, cuts_in_use: TierCuts | None) ->
         segments="\n".join(f"{s.name}: {s.property} = {', '.join(s.values)}" for s in settings.segments),
         protected_columns=", ".join(settings.protected_columns), keep_columns=", ".join(settings.keep_columns),
         retrain_auc_below=str(settings.retrain_auc_below), retrain_psi_from=str(settings.retrain_psi_from),
+        model_swaps_fire_rules="on" if settings.model_swaps_fire_rules else "",
     )
     return values

@@ -83,6 +83,8 @@ class InstallationSettings:
     # (PSI, training week vs latest week) reaches `retrain_psi_from` (0.25 is the usual "act" level).
     retrain_auc_below: float = 0.65
     retrain_psi_from: float = 0.25
+    # Tier changes caused only by a newly promoted model (the record unchanged) fire nurture rules only when set.
+    model_swaps_fire_rules: bool = False
 
     @classmethod
     def defaults(cls, crm: str) -> "InstallationSettings":
@@ -107,6 +109,7 @@ class InstallationSettings:
             keep_columns=tuple(data.get("keep_columns", ())),
             retrain_auc_below=float(data.get("retrain_auc_below", base.retrain_auc_below)),
             retrain_psi_from=float(data.get("retrain_psi_from", base.retrain_psi_from)),
+            model_swaps_fire_rules=bool(data.get("model_swaps_fire_rules", base.model_swaps_fire_rules)),
         )
 
     def to_json(self) -> dict[str, Any]:
