@@ -11,6 +11,7 @@ from connector.db.models import AuditEvent, CurrentScore, Installation, Installa
 
 from . import bp, scope_or_404
 from .model_figures import headline, named_metrics, outcomes, tier_rates
+from .setup import crm_setups
 
 RUNS_SHOWN = 50
 AUDIT_SHOWN = 200
@@ -27,7 +28,8 @@ def installations():
     db = get_session()
     rows = [(installation, _latest_run(db, installation.id))
             for installation in db.scalars(select(Installation).order_by(Installation.name, Installation.id))]
-    return render_template("dashboard/installations.html", rows=rows, Status=InstallationStatus)
+    return render_template("dashboard/installations.html", rows=rows, Status=InstallationStatus,
+                           connectable=[setup.crm for setup in crm_setups() if setup.can_connect])
 
 
 @bp.get("/installations/<int:installation_id>")
@@ -92,6 +94,8 @@ def retrain_now(installation_id: int):
 
 def _enqueue(installation_id: int, task_name: str, action: str, message: str):
     scope = scope_or_404(installation_id)
+    if scope.installation.status not in (InstallationStatus.ACTIVE, InstallationStatus.PAUSED):
+        abort(409, "This installation is not connected: connect it again first.")
     task_id = jobs.enqueue(task_name, installation_id=installation_id, requested_by=g.admin.email)
     record_event(scope.session, g.admin.email, action, installation_id, task_id=task_id)
     scope.session.commit()
