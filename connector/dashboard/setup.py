@@ -39,10 +39,14 @@ def crm_setups() -> list[CrmSetup]:
                                         ("Outbound Message → Endpoint URL", "webhooks.salesforce"),
                                         ("Connected App → Canvas → Canvas App URL", "cards.salesforce_record_page")])):
         prefix = crm.value.upper()
-        checks = [Check(bool(config.get(f"{prefix}_CLIENT_ID")), f"LEADSCORE_{prefix}_CLIENT_ID is set"),
-                  Check(bool(config.get(f"{prefix}_CLIENT_SECRET")), f"LEADSCORE_{prefix}_CLIENT_SECRET is set")]
+        checks = [_is_set(config, f"{prefix}_CLIENT_ID"), _is_set(config, f"{prefix}_CLIENT_SECRET")]
         setups.append(CrmSetup(crm, checks, [(where, public_url_for(endpoint)) for where, endpoint in urls]))
     return setups
+
+
+def _is_set(config, key: str) -> Check:
+    ok = bool(config.get(key))
+    return Check(ok, f"LEADSCORE_{key} is {'set' if ok else 'not set'}")
 
 
 def address_checks() -> list[Check]:

@@ -34,7 +34,7 @@ def test_the_setup_page_lists_the_urls_and_checks_and_connects_only_what_can_wor
         "✔ The public address uses https (CRMs refuse plain http outside localhost)"]
     assert len(user.page.query_selector_all("#setup-hubspot li.ok")) == 2
     assert [li.inner_text() for li in user.page.query_selector_all("#setup-salesforce li.bad")] == [
-        "✘ LEADSCORE_SALESFORCE_CLIENT_ID is set", "✘ LEADSCORE_SALESFORCE_CLIENT_SECRET is set"]
+        "✘ LEADSCORE_SALESFORCE_CLIENT_ID is not set", "✘ LEADSCORE_SALESFORCE_CLIENT_SECRET is not set"]
     assert user.page.query_selector("#setup-hubspot a.button").inner_text() == "Connect HubSpot"
     assert user.page.query_selector("#setup-salesforce a.button") is None
     user.screenshot("setup")
