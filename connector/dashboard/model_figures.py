@@ -59,8 +59,11 @@ def headline(metrics: dict[str, Any]) -> str | None:
         return None
     top_share = rates[0].share + rates[1].share
     caught = (rates[0].share * rates[0].rate + rates[1].share * rates[1].rate) / base
+    rows = _number(metrics.get("rows"))
+    tested = (f"{round(base * rows):,} of {int(rows):,} held-out records converted" if rows
+              else f"{base:.1%} of held-out records converted")
     return (f"Tiers A–B hold {top_share:.0%} of records and {min(caught, 1):.0%} of conversions "
-            f"(on held-out records the model never saw; {base:.1%} converted overall).")
+            f"(tested on records the model never saw: {tested}).")
 
 
 @dataclass(frozen=True)

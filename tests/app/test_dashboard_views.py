@@ -65,6 +65,18 @@ def test_pages_show_health_runs_models_and_distribution(app, client, admin, inst
     assert b"Report v1" in report.data and "sandbox" in report.headers["Content-Security-Policy"]
 
 
+def test_a_rejected_challenger_is_marked_with_its_reason(app, client, admin, installation_id):
+    seed_activity(app, installation_id)
+    reason = "challenger AUC 0.6645 vs champion v1 0.7675 (tolerance 0.01)"
+    with app.app_context():
+        scope = InstallationScope.load(get_session(), installation_id)
+        scope.add(ModelVersion(version=2, learner="lightgbm", artefact=b"m", fingerprint="g",
+                               metrics={**HELD_OUT, "promotion": {"promoted": False, "reason": reason}}))
+        get_session().commit()
+    models = client.get(f"/installations/{installation_id}/models").get_data(as_text=True)
+    assert f'<span class="badge failed">rejected</span> {reason}' in models
+
+
 def test_reconnect_needed_is_called_out(app, client, admin, installation_id):
     with app.app_context():
         get_session().get(Installation, installation_id).status = InstallationStatus.RECONNECT_NEEDED
