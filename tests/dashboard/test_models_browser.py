@@ -9,7 +9,7 @@ import pytest
 
 from tests.app.conftest import database_url  # noqa: F401  (fixture)
 from tests.dashboard.conftest import app, live_server, page, user  # noqa: F401
-from tests.workers.conftest import in_the_past, install_portal, run_task, sandbox_config
+from tests.workers.conftest import run_task, sandbox_config, synced_portal
 
 pytestmark = [pytest.mark.chromium, pytest.mark.slow]
 
@@ -20,10 +20,7 @@ def app_config(hubspot_sandbox):
 
 
 def test_overview_and_models_agree_and_explain_a_promotion(app, user, hubspot_sandbox):  # noqa: F811
-    with in_the_past(hubspot_sandbox, 120):
-        portal = hubspot_sandbox.add_portal(contacts=800, seed=9)
-    installation_id = install_portal(app, hubspot_sandbox, portal.id)
-    run_task(app, "workers.sync", installation_id=installation_id)
+    _, installation_id = synced_portal(app, hubspot_sandbox, contacts=800, seed=9)
     trained = run_task(app, "workers.train", installation_id=installation_id)
     assert trained["promoted"], trained
     user.sign_in()

@@ -8,7 +8,7 @@ import pytest
 from connector.db.settings import TierCuts
 from tests.app.conftest import database_url  # noqa: F401  (fixture)
 from tests.dashboard.conftest import app, live_server, page, user  # noqa: F401
-from tests.workers.conftest import in_the_past, install_portal, run_task, sandbox_config
+from tests.workers.conftest import sandbox_config, synced_portal
 
 pytestmark = pytest.mark.chromium
 
@@ -29,10 +29,7 @@ def _shown(user) -> dict[str, tuple[int, int, int]]:
 
 
 def test_the_cut_points_shown_are_the_tiers_written_to_the_crm(app, user, hubspot_sandbox):  # noqa: F811
-    with in_the_past(hubspot_sandbox, 120):
-        portal = hubspot_sandbox.add_portal(contacts=300, seed=11)
-    installation_id = install_portal(app, hubspot_sandbox, portal.id)
-    run_task(app, "workers.sync", installation_id=installation_id)
+    portal, installation_id = synced_portal(app, hubspot_sandbox, contacts=300, seed=11)
     user.sign_in()
     user.open(f"/installations/{installation_id}/settings")
 

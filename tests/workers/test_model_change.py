@@ -12,17 +12,14 @@ from connector.dashboard.model_figures import outcomes
 from connector.db.models import ActionLog, Installation, ModelVersion, NurtureRule, RecordSnapshot, utcnow
 from connector.db.scope import InstallationScope
 from connector.nurture.figures import health
-from tests.workers.conftest import in_the_past, install_portal, run_task
+from tests.workers.conftest import run_task, synced_portal
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("opted_in", [False, True], ids=["default", "opted-in"])
 def test_a_promotion_fires_tier_change_rules_only_when_opted_in(worker_app, hubspot_sandbox, opted_in):
-    with in_the_past(hubspot_sandbox):
-        portal = hubspot_sandbox.add_portal(contacts=800, seed=9)
-    installation_id = install_portal(worker_app, hubspot_sandbox, portal.id)
-    run_task(worker_app, "workers.sync", installation_id=installation_id)  # cold start: v1 scores everyone
+    _, installation_id = synced_portal(worker_app, hubspot_sandbox, contacts=800, seed=9)  # v1 scores everyone
     with worker_app.app_context():
         session = get_session()
         installation = session.get(Installation, installation_id)
