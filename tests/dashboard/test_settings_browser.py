@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from connector.db import get_session
+from connector.db.models import ModelVersion
 from connector.db.settings import TierCuts
 from tests.app.conftest import database_url  # noqa: F401  (fixture)
 from tests.dashboard.conftest import app, live_server, page, user  # noqa: F401
@@ -43,8 +45,12 @@ def test_the_cut_points_shown_are_the_tiers_written_to_the_crm(app, user, hubspo
         tier: sum(1 for _, written_tier in written if written_tier == tier) for tier in "ABCD"}
     assert "the model's cut points" in user.page.inner_text("#tiers-in-use")
     assert user.page.query_selector("#score-histogram") is not None
-    rates = [row.query_selector_all("td")[4].inner_text() for row in user.page.query_selector_all("#tier-table tbody tr")]
-    assert all("%" in rate or "no held-out rows" in rate for rate in rates), rates
+    rates = [row.query_selector_all("td")[4].inner_text().split(" of ")[0]
+             for row in user.page.query_selector_all("#tier-table tbody tr")]
+    with app.app_context():  # the same held-out evaluation as the overview and models pages
+        metrics = get_session().query(ModelVersion).filter_by(is_champion=True).one().metrics
+    assert rates == [f"{metrics[f'conversion_rate_{tier}']:.1%}" if metrics[f"share_{tier}"] else "no held-out rows"
+                     for tier in "ABCD"]
     user.screenshot("settings")
 
     user.page.check("input[name=tier_mode][value=custom]")
