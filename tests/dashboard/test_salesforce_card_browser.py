@@ -73,11 +73,14 @@ def test_the_canvas_card_shows_tier_score_reasons_and_trend(app, live_server, br
     browser_page.screenshot(path=str(_screenshot("salesforce-card")), full_page=True)
 
 
-def test_the_canvas_card_refuses_a_forged_signed_request(app, live_server, browser_page):  # noqa: F811
+def test_the_canvas_card_refuses_a_forged_signed_request_and_says_when_there_is_no_score(
+        app, live_server, browser_page):  # noqa: F811
     seed_lead(app)
     open_in_canvas(browser_page, live_server.base_url, signed_request(secret="forged"))
     assert "does not verify" in browser_page.content()
     assert browser_page.query_selector("#tier") is None
+    open_in_canvas(browser_page, live_server.base_url, signed_request(record_id="00Q000000000002AAA"))
+    assert browser_page.inner_text("#no-score") == "No score yet for this record: it is scored at the next sync."
 
 
 def _screenshot(name: str):
