@@ -94,16 +94,12 @@ def health(scope: InstallationScope, now: datetime | None = None) -> Health:
 
 def _model_drift(scope: InstallationScope, now: datetime) -> DriftReport | None:
     """`ScoringModel.drift` (the score and the top features against the reference kept at training) on the
-    records synced in the latest week since the champion was trained; None when there are too few, or the model
-    was trained without a reference."""
+    records synced in the latest week; None when there are too few, or the model was trained without a reference."""
     champion = scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))
     if champion is None:
         return None
-    # Only records synced since the champion was trained: its reference starts with it, so a promotion resets the
-    # comparison instead of measuring the new model's reference against the old model's week.
-    since = max(now - DRIFT_WINDOW, champion.trained_at)
     rows = list(scope.session.scalars(select(RecordSnapshot.properties).where(
-        RecordSnapshot.installation_id == scope.installation_id, RecordSnapshot.synced_at >= since)
+        RecordSnapshot.installation_id == scope.installation_id, RecordSnapshot.synced_at >= now - DRIFT_WINDOW)
         .order_by(RecordSnapshot.id.desc()).limit(DRIFT_SAMPLE)))
     if len(rows) < MIN_OUTCOMES:
         return None
