@@ -285,6 +285,7 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
         held_out[f"share_{tier}"] = float(in_tier.mean())
     held_out.update(comparisons)
     held_out["cv_roc_auc"] = evaluate(y_train, oof)["roc_auc"]
+    hold_scores = to_score(p_hold)
 
     metadata = {
         "learner": name, "learner_reason": reason, "target": options.target, "positive": options.positive,
@@ -292,6 +293,9 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
         "feature_sources": sorted({f.source for f in builder.feature_info_}),
         "excluded": [e.as_dict() for e in excluded], "review": [e.as_dict() for e in suspects],
         "metrics": held_out, "tier_cuts": cuts,
+        # Held-out rows and conversions at each score 0-100: any other cut points' shares and rates follow.
+        "holdout_by_score": {"rows": np.bincount(hold_scores, minlength=101).tolist(),
+                             "conversions": np.bincount(hold_scores, weights=y_hold, minlength=101).astype(int).tolist()},
         "calibration": calibrator.method_, "split": split_how, "rows": len(frame), "labelled_rows": len(y),
         "conversions": int(y.sum()), "unlabelled_rows": int(y_all.isna().sum()),
         "holdout_rows": [int(i) for i in np.flatnonzero(y_all.notna().to_numpy())[hold_rows]],

@@ -22,3 +22,6 @@ class TierTransition:
     reasons: list[str] = field(default_factory=list)
     model_tier: str | None = None
     override_tier: str | None = None
+    # The record did not change: a newly promoted model scored it differently. Not buyer behaviour, so
+    # rules ignore it unless the admin opted in (settings: model_swaps_fire_rules).
+    model_change: bool = False

@@ -44,12 +44,13 @@ class WriteBackStats:
     malformed: int = 0
     transitions: int = 0
     superseded: int = 0  # converted leads: scored, but written and nurtured as their contact
+    rules_held_back: int = 0  # records whose model-swap-only tier change would have fired a nurture rule
     errors: list[dict] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {"scored": self.scored, "written": self.written, "unchanged": self.unchanged,
                 "rejected": self.rejected, "malformed": self.malformed, "transitions": self.transitions,
-                "superseded": self.superseded}
+                "superseded": self.superseded, "rules_held_back": self.rules_held_back}
 
 
 @dataclass(frozen=True)
@@ -156,13 +157,14 @@ def _finish(scope, client, version, prepared: Prepared, written: Future, stats: 
     installation = scope.installation
     stored = [s for s in prepared.changed if s.snapshot.crm_id in landed]
     # Before the store: a transition compares against the score the record had until now.
-    transitions = [t for t in (_transition(s, prepared.current.get(s.snapshot.id), installation) for s in stored)
-                   if t is not None]
+    transitions = [t for t in (_transition(s, prepared.current.get(s.snapshot.id), installation, version)
+                               for s in stored) if t is not None]
     _store(scope, stored + prepared.settled, prepared.current, version, prepared.now)
     stats.written += len(landed)
     stats.transitions += len(transitions)
     # Called even with no transitions: it also finishes actions an interrupted run left unfinished.
-    nurture.run_for_transitions(scope.session, installation, client, transitions, sync_run_id)
+    summary = nurture.run_for_transitions(scope.session, installation, client, transitions, sync_run_id)
+    stats.rules_held_back += summary.held_back
     scope.session.commit()
 
 
@@ -194,14 +196,10 @@ def _score_one(model, snapshot, settings, stats) -> Scored | None:
 def _scored(snapshot: RecordSnapshot, row, settings: InstallationSettings) -> Scored:
     score = int(row.score)
     # Cut points the admin set in settings win over the ones the model learnt from training shares.
-    model_tier = str(row.tier) if not _custom_cuts(settings) else settings.tier_cuts.tier_for(score)
+    model_tier = str(row.tier) if settings.tier_cuts is None else settings.tier_cuts.tier_for(score)
     tier, override = nurture.effective_tier(snapshot.properties, model_tier, settings.field_names)
     reasons = [r for r in str(row.reasons or "").split("; ") if r]
     return Scored(snapshot, score, float(row.probability), model_tier, tier, override, reasons)
-
-
-def _custom_cuts(settings: InstallationSettings) -> bool:
-    return settings.tier_cuts != type(settings.tier_cuts)()
 
 
 def _differs(s: Scored, current: CurrentScore | None) -> bool:
@@ -242,7 +240,8 @@ def _store(scope: InstallationScope, stored: list[Scored], current: dict[int, Cu
     session.execute(insert(ScoreHistory), rows)
 
 
-def _transition(s: Scored, previous: CurrentScore | None, installation: Installation) -> TierTransition | None:
+def _transition(s: Scored, previous: CurrentScore | None, installation: Installation,
+                version: ModelVersion) -> TierTransition | None:
     old_tier = (previous.override_tier or previous.tier) if previous is not None and previous.written_at else None
     old_score = previous.score if previous is not None and previous.written_at else None
     if old_tier == s.tier:
@@ -250,4 +249,10 @@ def _transition(s: Scored, previous: CurrentScore | None, installation: Installa
     owner = s.snapshot.properties.get(OWNER_PROPERTY.get(installation.crm.value, ""))
     return TierTransition(crm_id=s.snapshot.crm_id, owner_id=owner or None, old_tier=old_tier, new_tier=s.tier,
                           old_score=old_score, new_score=s.score, reasons=s.reasons, model_tier=s.model_tier,
-                          override_tier=s.override)
+                          override_tier=s.override, model_change=_model_change_only(s, previous, version))
+
+
+def _model_change_only(s: Scored, previous: CurrentScore | None, version: ModelVersion) -> bool:
+    """Another model gave the previous score, and the record has not been synced since: the data is the same."""
+    return (previous is not None and previous.model_version_id is not None
+            and previous.model_version_id != version.id and s.snapshot.synced_at <= previous.scored_at)

@@ -16,6 +16,7 @@ from connector import db
 from connector.security.vault import TokenVault
 
 from .celery import celery_init_app
+from .commands import admin, db_group, keys
 from .config import DEFAULTS, key_list, normalise_database_url
 from .errors import register_error_handlers
 from .instance_secrets import read_or_create
@@ -47,7 +48,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.add_template_filter(_when, "when")
 
     from connector import api, auth, cards, dashboard, install, webhooks
-    from connector.cli.app import admin, db_group, keys
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)

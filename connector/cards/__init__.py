@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("cards", __name__, url_prefix="/cards")
 
-from . import hubspot, salesforce  # noqa: E402,F401  (routes register on `bp`)
+from . import canvas_page, hubspot, salesforce  # noqa: E402,F401  (routes register on `bp`)

@@ -17,7 +17,7 @@ from connector.db.scope import InstallationScope
 from connector.webhooks.signatures import SignatureInvalid, verify_request
 
 from . import bp
-from .record_score import card_data
+from .record_score import card_data, trend_text
 
 
 @bp.get("/hubspot")
@@ -41,14 +41,14 @@ def hubspot():
 
 
 def _card(object_id: int, data: dict) -> dict:
-    trend = " → ".join(str(point["score"]) for point in data["trend"]) or str(data["score"])
+    trend = trend_text(data["trend"]) or str(data["score"])
     scored_ms = int(datetime.fromisoformat(data["scored_at"]).timestamp() * 1000)
     return {
         "objectId": object_id,
-        "title": f"Lead score {data['score']} · tier {data['tier']}",
+        "title": f"Tier {data['tier']} · score {data['score']}/100",  # the tier first: a score alone misleads
         "properties": [
-            {"label": "Score", "dataType": "NUMERIC", "value": data["score"]},
             {"label": "Tier", "dataType": "STRING", "value": data["tier"]},
+            {"label": "Score", "dataType": "NUMERIC", "value": data["score"]},
             {"label": "Why", "dataType": "STRING", "value": "; ".join(data["reasons"]) or "—"},
             {"label": "Trend", "dataType": "STRING", "value": trend},
             {"label": "Scored", "dataType": "DATETIME", "value": scored_ms},

@@ -50,6 +50,14 @@ def salesforce_score():
 def salesforce_canvas():
     """Canvas signed request (HMAC-SHA256 of the encoded context with the connected app's consumer secret) ->
     a card token for the record being viewed, and the URL to fetch the card with."""
+    installation, record_id = canvas_record()
+    token = issue_card_token(installation.id, record_id)
+    return jsonify(token=token, expires_in=current_app.config["CARD_TOKEN_MAX_AGE"],
+                   card_url=url_for("cards.salesforce_score", token=token, _external=True))
+
+
+def canvas_record() -> tuple[Installation, str]:
+    """The installation and record id named by this request's verified Canvas `signed_request` (aborts otherwise)."""
     context = _verified_canvas_context(request.form.get("signed_request", ""))
     org_id = (context.get("context", {}).get("organization") or {}).get("organizationId")
     record_id = ((context.get("context", {}).get("environment") or {}).get("record") or {}).get("Id")
@@ -59,9 +67,7 @@ def salesforce_canvas():
         Installation.crm == Crm.SALESFORCE, Installation.account_id == org_id)).one_or_none()
     if installation is None:
         abort(404, f"No installation for Salesforce org {org_id}.")
-    token = issue_card_token(installation.id, record_id)
-    return jsonify(token=token, expires_in=current_app.config["CARD_TOKEN_MAX_AGE"],
-                   card_url=url_for("cards.salesforce_score", token=token, _external=True))
+    return installation, record_id
 
 
 def _verified_canvas_context(signed_request: str) -> dict:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import click
 
-from .app import admin, db_group, keys, serve
+from connector.app.commands import admin, db_group, keys
+
+from .app import serve
 from .demo import demo
 from .sandbox import sandbox
 from .scoring import score, train

@@ -1,7 +1,5 @@
-"""`leadscore db|admin|keys|serve`: operate the connector application itself.
-
-Each command builds the app with `create_app()` (so it sees the same LEADSCORE_* configuration as the web
-process) unless it runs under Flask's CLI or test runner, which hand it an app already.
+"""`leadscore serve`: migrate, then serve the connector in the foreground. The operator commands (`db`, `admin`,
+`keys`) belong to the app (connector/app/commands.py), which registers them on its own Flask CLI too.
 """
 from __future__ import annotations
 
@@ -9,119 +7,12 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
-from flask.cli import ScriptInfo, with_appcontext
-from sqlalchemy import select
+from flask.cli import ScriptInfo
 
-from connector.app import create_app
-from connector.app.instance_secrets import prepend_line
-from connector.db import get_session, migrate
-from connector.db.audit import record_event
-from connector.db.models import AdminUser
-from connector.security.credential_store import rotate_all
-from connector.security.passwords import WeakPassword, hash_password
-from connector.security.vault import TokenVault, VaultError
+from connector.app.commands import needs_app
+from connector.db import migrate
 
 from .sandbox_serving import listen, serve_until_interrupted
-
-
-def _needs_app(ctx: click.Context) -> None:
-    if ctx.find_object(ScriptInfo) is None:
-        ctx.obj = ScriptInfo(create_app=create_app)
-
-
-@click.group("db")
-@click.pass_context
-def db_group(ctx: click.Context) -> None:
-    """The connector's database."""
-    _needs_app(ctx)
-
-
-@db_group.command("upgrade")
-@with_appcontext
-def db_upgrade() -> None:
-    """Apply every migration not yet applied."""
-    migrate.upgrade(current_app.config["DATABASE_URL"])
-    click.echo("Database is up to date.")
-
-
-@db_group.command("revision")
-@click.option("-m", "--message", required=True, help="What the schema change is, in a few words.")
-@with_appcontext
-def db_revision(message: str) -> None:
-    """Write a new migration from the difference between the models and the (upgraded) database."""
-    migrate.new_revision(current_app.config["DATABASE_URL"], message)
-
-
-@click.group()
-@click.pass_context
-def admin(ctx: click.Context) -> None:
-    """Dashboard administrators."""
-    _needs_app(ctx)
-
-
-@admin.command("create")
-@click.option("--email", required=True, help="The admin's sign-in email.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of a prompt.")
-@with_appcontext
-def admin_create(email: str, password_stdin: bool) -> None:
-    """Create an admin who can sign in to the dashboard."""
-    email = email.strip().lower()
-    if "@" not in email:
-        raise click.BadParameter("this is not an email address", param_hint="--email")
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    db = get_session()
-    if db.scalars(select(AdminUser).where(AdminUser.email == email)).first() is not None:
-        raise click.ClickException(f"an admin with email {email} already exists")
-    try:
-        db.add(AdminUser(email=email, password_hash=hash_password(password)))
-    except WeakPassword as exc:
-        raise click.ClickException(str(exc)) from None
-    record_event(db, "cli", "admin.created", email=email)
-    db.commit()
-    click.echo(f"Admin {email} created.")
-
-
-@click.group()
-@click.pass_context
-def keys(ctx: click.Context) -> None:
-    """Encryption keys for stored CRM credentials."""
-    _needs_app(ctx)
-
-
-@keys.command("rotate")
-@with_appcontext
-def keys_rotate() -> None:
-    """Re-encrypt every stored credential with the newest key.
-
-    With configured keys (LEADSCORE_ENCRYPTION_KEYS, newest first) this re-encrypts with the first one. In
-    the embedded mode (keys in the instance folder) it also generates the new key and puts it first.
-    """
-    config = current_app.config
-    keys_file = config.get("ENCRYPTION_KEYS_FILE")
-    key_list = list(config["ENCRYPTION_KEYS"])
-    if keys_file is not None:
-        new_key = TokenVault.generate_key()
-        key_list.insert(0, new_key)
-        vault = TokenVault(key_list)
-    else:
-        vault = current_app.extensions["vault"]
-    db = get_session()
-    try:
-        count = rotate_all(db, vault)
-    except VaultError as exc:
-        raise click.ClickException(str(exc)) from None
-    record_event(db, "cli", "keys.rotated", credentials=count)
-    if keys_file is not None:
-        # Write the key file only once the re-encryption is ready to commit, so a failure leaves both as they were.
-        prepend_line(keys_file, new_key)
-    db.commit()
-    current_app.extensions["vault"] = vault
-    config["ENCRYPTION_KEYS"] = key_list
-    click.echo(f"Re-encrypted {count} stored credential(s) with the newest key.")
 
 
 @click.command()
@@ -135,7 +26,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     On the embedded default (memory:// broker) the jobs the app queues, and the schedule (syncs every
     installation's interval, nightly training), run on threads in this process.
     """
-    _needs_app(ctx)
+    needs_app(ctx)
     app = ctx.find_object(ScriptInfo).load_app()
     if app.config["AUTO_MIGRATE"]:
         migrate.upgrade(app.config["DATABASE_URL"])

@@ -1,12 +1,12 @@
-"""What both `leadscore sandbox` commands share: the options every sandbox takes, apps given as ID:SECRET,
-and serving in the foreground until Ctrl-C."""
+"""What the `leadscore sandbox` commands share (the options every sandbox takes, apps given as ID:SECRET), and
+serving in the foreground until Ctrl-C (which `leadscore serve` shares too)."""
 from __future__ import annotations
 
 from typing import Callable
 
 import click
 
-from connector.sandbox.server import SandboxServer
+from connector.app.server import WsgiServer
 
 
 def app_pairs(_ctx, _param, values: tuple[str, ...]) -> dict[str, str]:
@@ -54,14 +54,14 @@ def sandbox_options(default_port: int, account: str) -> Callable:
     return decorate
 
 
-def listen(wsgi_app, host: str, port: int) -> SandboxServer:
+def listen(wsgi_app, host: str, port: int) -> WsgiServer:
     try:
-        return SandboxServer(wsgi_app, host=host, port=port)
+        return WsgiServer(wsgi_app, host=host, port=port)
     except OSError as problem:
         raise click.ClickException(f"Cannot listen on {host}:{port}: {problem.strerror or problem}") from None
 
 
-def serve_until_interrupted(server: SandboxServer) -> None:
+def serve_until_interrupted(server: WsgiServer) -> None:
     try:
         server.serve_forever()
     except KeyboardInterrupt:

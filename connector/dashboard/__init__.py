@@ -17,6 +17,12 @@ def require_admin():
     return None
 
 
+@bp.app_template_filter("thousands")
+def thousands(value: int | float) -> str:
+    """A count as people read it: 12,345 (floats holding a count, e.g. stored metrics, too)."""
+    return f"{int(value):,}"
+
+
 def scope_or_404(installation_id: int) -> InstallationScope:
     scope = InstallationScope.load(get_session(), installation_id)
     if scope is None:
@@ -24,4 +30,4 @@ def scope_or_404(installation_id: int) -> InstallationScope:
     return scope
 
 
-from . import api_keys, feedback, overview, points, rules, settings  # noqa: E402,F401  (routes register on `bp`)
+from . import api_keys, feedback, overview, points, rules, settings, setup  # noqa: E402,F401  (routes register on `bp`)

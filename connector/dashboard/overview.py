@@ -10,6 +10,8 @@ from connector.db.audit import record_event
 from connector.db.models import AuditEvent, CurrentScore, Installation, InstallationStatus, ModelVersion, SyncRun
 
 from . import bp, scope_or_404
+from .model_figures import headline, named_metrics, outcomes, tier_rates
+from .setup import crm_setups
 
 RUNS_SHOWN = 50
 AUDIT_SHOWN = 200
@@ -26,7 +28,8 @@ def installations():
     db = get_session()
     rows = [(installation, _latest_run(db, installation.id))
             for installation in db.scalars(select(Installation).order_by(Installation.name, Installation.id))]
-    return render_template("dashboard/installations.html", rows=rows, Status=InstallationStatus)
+    return render_template("dashboard/installations.html", rows=rows, Status=InstallationStatus,
+                           connectable=[setup.crm for setup in crm_setups() if setup.can_connect])
 
 
 @bp.get("/installations/<int:installation_id>")
@@ -41,7 +44,8 @@ def installation(installation_id: int):
     champion = scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))
     runs = scope.all(SyncRun, order_by=SyncRun.started_at.desc(), limit=5)
     return render_template("dashboard/installation.html", installation=scope.installation,
-                           distribution=distribution, total=total, champion=champion, runs=runs)
+                           distribution=distribution, total=total, champion=champion, runs=runs,
+                           **_model_context(champion))
 
 
 @bp.get("/installations/<int:installation_id>/runs")
@@ -55,7 +59,16 @@ def runs(installation_id: int):
 def models(installation_id: int):
     scope = scope_or_404(installation_id)
     versions = scope.all(ModelVersion, order_by=ModelVersion.version.desc())
-    return render_template("dashboard/models.html", installation=scope.installation, versions=versions)
+    champion = next((version for version in versions if version.is_champion), None)
+    return render_template("dashboard/models.html", installation=scope.installation, versions=versions,
+                           outcomes=outcomes(scope, versions), named_metrics=named_metrics, **_model_context(champion))
+
+
+def _model_context(champion: ModelVersion | None) -> dict:
+    """The champion's held-out figures, the same on every page that shows them."""
+    metrics = champion.metrics if champion is not None else {}
+    return {"headline": headline(metrics), "champion_metrics": named_metrics(metrics),
+            "tier_rates": tier_rates(metrics) if metrics else []}
 
 
 @bp.get("/installations/<int:installation_id>/models/<int:model_id>/report")
@@ -81,6 +94,8 @@ def retrain_now(installation_id: int):
 
 def _enqueue(installation_id: int, task_name: str, action: str, message: str):
     scope = scope_or_404(installation_id)
+    if scope.installation.status not in (InstallationStatus.ACTIVE, InstallationStatus.PAUSED):
+        abort(409, "This installation is not connected: connect it again first.")
     task_id = jobs.enqueue(task_name, installation_id=installation_id, requested_by=g.admin.email)
     record_event(scope.session, g.admin.email, action, installation_id, task_id=task_id)
     scope.session.commit()

@@ -9,6 +9,7 @@ from connector.nurture.points_rules import (champion_model, compare, features_of
                                             rules_text, save_rules)
 
 from . import bp, scope_or_404
+from .points_words import in_words, rounded
 
 
 @bp.route("/installations/<int:installation_id>/points", methods=("GET", "POST"))
@@ -19,14 +20,14 @@ def points_rules(installation_id: int):
     saved = rules_for(scope.installation)
     if request.method == "GET":
         # Nothing saved yet: start from the rules the points model learnt, when it is the champion.
-        shown = saved if saved is not None else (model.metadata.get("points_rules") if model is not None else None)
-        return _render(scope, features, rules_text(shown), [], compare(scope, shown or [], model), saved)
+        shown = saved if saved is not None else rounded(model.metadata.get("points_rules") if model is not None else None)
+        return _render(scope, features, rules_text(shown), [], compare(scope, shown or [], model), saved, shown)
     text = request.form.get("rules", "")
     rules, problems = parse_rules(text, features)
     if problems:
-        return _render(scope, features, text, problems, None, saved), 422
+        return _render(scope, features, text, problems, None, saved, None), 422
     if request.form.get("action") == "compare":
-        return _render(scope, features, text, [], compare(scope, rules, model), saved)
+        return _render(scope, features, text, [], compare(scope, rules, model), saved, rules)
     save_rules(scope, rules, g.admin.email)
     record_event(scope.session, g.admin.email, "points_rules.updated", installation_id, rules=len(rules))
     scope.session.commit()
@@ -35,6 +36,7 @@ def points_rules(installation_id: int):
     return redirect(url_for("dashboard.points_rules", installation_id=installation_id))
 
 
-def _render(scope, features, text, problems, comparison, saved):
+def _render(scope, features, text, problems, comparison, saved, rules):
     return render_template("dashboard/points.html", installation=scope.installation, features=features,
-                           text=text, problems=problems, comparison=comparison, saved=saved)
+                           text=text, problems=problems, comparison=comparison, saved=saved,
+                           words=in_words(rules, features))

@@ -65,7 +65,7 @@ def template_errors(scope: InstallationScope, actions: list[dict[str, Any]]) -> 
     """An unknown name in a task template, named in the error: a typo would otherwise render empty in every
     task. Names allowed: the template values and the properties seen on the installation's records. Before
     the first sync there are no records to know property names from, and only the check is skipped."""
-    properties = _property_names(scope)
+    properties = property_names(scope)
     if properties is None:
         return {}
     errors = {}
@@ -80,7 +80,8 @@ def template_errors(scope: InstallationScope, actions: list[dict[str, Any]]) -> 
     return errors
 
 
-def _property_names(scope: InstallationScope) -> set[str] | None:
+def property_names(scope: InstallationScope) -> set[str] | None:
+    """Property names on the installation's recent synced records (None before the first sync)."""
     snapshots = scope.all(RecordSnapshot, order_by=RecordSnapshot.id.desc(), limit=PROPERTY_SAMPLE)
     if not snapshots:
         return None

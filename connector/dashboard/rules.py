@@ -9,7 +9,7 @@ from connector.db.models import NurtureRule
 from connector.db.rules import TIERS, rule_errors
 
 from . import bp, scope_or_404
-from .rule_form import form_values, parse_rule, template_errors
+from .rule_form import form_values, parse_rule, property_names, template_errors
 
 
 @bp.get("/installations/<int:installation_id>/rules")
@@ -29,12 +29,12 @@ def rule_form(installation_id: int, rule_id: int | None = None):
         if rule is None:
             abort(404, f"There is no rule {rule_id} in this installation.")
     if request.method == "GET":
-        return _render(scope.installation, rule, form_values(rule), {})
+        return _render(scope, rule, form_values(rule), {})
 
     name, trigger, actions, errors = parse_rule(request.form)
     errors = {**template_errors(scope, actions), **rule_errors(name, trigger, actions), **errors}
     if errors:
-        return _render(scope.installation, rule, request.form, errors), 422
+        return _render(scope, rule, request.form, errors), 422
     enabled = request.form.get("enabled") == "on"
     if rule is None:
         rule = scope.add(NurtureRule(name=name, trigger=trigger, actions=actions, enabled=enabled, version=1))
@@ -51,6 +51,6 @@ def rule_form(installation_id: int, rule_id: int | None = None):
     return redirect(url_for("dashboard.rules", installation_id=installation_id))
 
 
-def _render(installation, rule, values, errors):
-    return render_template("dashboard/rule_form.html", installation=installation, rule=rule, values=values,
-                           errors=errors, tiers=TIERS)
+def _render(scope, rule, values, errors):
+    return render_template("dashboard/rule_form.html", installation=scope.installation, rule=rule, values=values,
+                           errors=errors, tiers=TIERS, property_names=sorted(property_names(scope) or ()))

@@ -52,8 +52,9 @@ def parse_settings(form: MultiDict) -> tuple[InstallationSettings, dict[str, str
     errors: dict[str, str] = {}
     settings = InstallationSettings(
         field_names=ScoreFieldNames(**{key: form.get(f"field_{key}", "").strip() for key in FIELD_KEYS}),
-        tier_cuts=TierCuts(a=_int(form, "tier_a", errors, "tier_cuts"), b=_int(form, "tier_b", errors, "tier_cuts"),
-                           c=_int(form, "tier_c", errors, "tier_cuts")),
+        tier_cuts=None if form.get("tier_mode") == "model" else TierCuts(
+            a=_int(form, "tier_a", errors, "tier_cuts"), b=_int(form, "tier_b", errors, "tier_cuts"),
+            c=_int(form, "tier_c", errors, "tier_cuts")),
         schedule_minutes=_int(form, "schedule_minutes", errors),
         paused=form.get("paused") == "on",
         label=LabelDefinition(form.get("label_property", "").strip(), _names(form.get("label_values", ""))),
@@ -62,19 +63,23 @@ def parse_settings(form: MultiDict) -> tuple[InstallationSettings, dict[str, str
         keep_columns=_names(form.get("keep_columns", "")),
         retrain_auc_below=_number(form, "retrain_auc_below", errors),
         retrain_psi_from=_number(form, "retrain_psi_from", errors),
+        model_swaps_fire_rules=form.get("model_swaps_fire_rules") == "on",
     )
     return settings, errors
 
 
-def form_values(settings: InstallationSettings) -> dict[str, str]:
-    """The inputs' values for showing saved settings in the form."""
+def form_values(settings: InstallationSettings, cuts_in_use: TierCuts | None) -> dict[str, str]:
+    """The inputs' values for showing saved settings in the form; the tier inputs hold the cut points in use."""
     values = {f"field_{key}": name for key, name in asdict(settings.field_names).items()}
+    cuts = cuts_in_use or TierCuts()
     values.update(
-        tier_a=str(settings.tier_cuts.a), tier_b=str(settings.tier_cuts.b), tier_c=str(settings.tier_cuts.c),
+        tier_mode="model" if settings.tier_cuts is None else "custom",
+        tier_a=str(cuts.a), tier_b=str(cuts.b), tier_c=str(cuts.c),
         schedule_minutes=str(settings.schedule_minutes), paused="on" if settings.paused else "",
         label_property=settings.label.property, label_values=", ".join(settings.label.positive_values),
         segments="\n".join(f"{s.name}: {s.property} = {', '.join(s.values)}" for s in settings.segments),
         protected_columns=", ".join(settings.protected_columns), keep_columns=", ".join(settings.keep_columns),
         retrain_auc_below=str(settings.retrain_auc_below), retrain_psi_from=str(settings.retrain_psi_from),
+        model_swaps_fire_rules="on" if settings.model_swaps_fire_rules else "",
     )
     return values

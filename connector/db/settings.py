@@ -5,6 +5,7 @@ the dashboard edits them. Unknown or missing keys fall back to defaults so older
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
@@ -40,6 +41,16 @@ class TierCuts:
     def tier_for(self, score: int) -> str:
         return "A" if score >= self.a else "B" if score >= self.b else "C" if score >= self.c else "D"
 
+    @classmethod
+    def from_model(cls, cuts: dict[str, float]) -> "TierCuts":
+        """A model's cut points ({"A": 31.0, ...}, learnt from training shares) as whole scores: a score is an
+        integer, so `score >= 30.4` and `score >= 31` put the same records in A."""
+        return cls(*(math.ceil(cuts[tier]) for tier in "ABC"))
+
+
+# What the settings form saved for everyone before "the model's cut points" was a choice; never chosen on purpose.
+_OLD_FORM_DEFAULT = {"a": 75, "b": 50, "c": 25}
+
 
 @dataclass(frozen=True)
 class LabelDefinition:
@@ -61,7 +72,7 @@ class Segment:
 @dataclass(frozen=True)
 class InstallationSettings:
     field_names: ScoreFieldNames
-    tier_cuts: TierCuts = TierCuts()
+    tier_cuts: TierCuts | None = None  # None: the champion model's own cut points (`cuts_in_use`)
     schedule_minutes: int = 15
     paused: bool = False
     label: LabelDefinition = LabelDefinition()
@@ -72,6 +83,8 @@ class InstallationSettings:
     # (PSI, training week vs latest week) reaches `retrain_psi_from` (0.25 is the usual "act" level).
     retrain_auc_below: float = 0.65
     retrain_psi_from: float = 0.25
+    # Tier changes caused only by a newly promoted model (the record unchanged) fire nurture rules only when set.
+    model_swaps_fire_rules: bool = False
 
     @classmethod
     def defaults(cls, crm: str) -> "InstallationSettings":
@@ -86,7 +99,7 @@ class InstallationSettings:
         return replace(
             base,
             field_names=ScoreFieldNames(**names),
-            tier_cuts=TierCuts(**{**asdict(base.tier_cuts), **data.get("tier_cuts", {})}),
+            tier_cuts=_stored_cuts(data.get("tier_cuts")),
             schedule_minutes=int(data.get("schedule_minutes", base.schedule_minutes)),
             paused=bool(data.get("paused", base.paused)),
             label=LabelDefinition(label.get("property", base.label.property),
@@ -96,6 +109,7 @@ class InstallationSettings:
             keep_columns=tuple(data.get("keep_columns", ())),
             retrain_auc_below=float(data.get("retrain_auc_below", base.retrain_auc_below)),
             retrain_psi_from=float(data.get("retrain_psi_from", base.retrain_psi_from)),
+            model_swaps_fire_rules=bool(data.get("model_swaps_fire_rules", base.model_swaps_fire_rules)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -112,7 +126,7 @@ class InstallationSettings:
         if len(set(names.values())) != len(names) and not any(k.startswith("field_") for k in errors):
             errors["field_score"] = "Each score field needs its own name."
         cuts = self.tier_cuts
-        if not 0 < cuts.c < cuts.b < cuts.a < 100:
+        if cuts is not None and not 0 < cuts.c < cuts.b < cuts.a < 100:
             errors["tier_cuts"] = "Cut points must satisfy 0 < C < B < A < 100."
         if not MIN_INTERVAL <= self.schedule_minutes <= MAX_INTERVAL:
             errors["schedule_minutes"] = f"Choose between {MIN_INTERVAL} and {MAX_INTERVAL} minutes."
@@ -134,3 +148,16 @@ class InstallationSettings:
         if not 0.05 <= self.retrain_psi_from <= 2.0:
             errors["retrain_psi_from"] = "Choose a PSI between 0.05 and 2 (0.25 is the usual level to act at)."
         return errors
+
+    def cuts_in_use(self, model_cuts: dict[str, float] | None) -> TierCuts | None:
+        """The cut points the CRM's tiers are written with: the admin's when set, else the champion model's
+        (None before there is a model)."""
+        if self.tier_cuts is not None:
+            return self.tier_cuts
+        return TierCuts.from_model(model_cuts) if model_cuts else None
+
+
+def _stored_cuts(data: dict[str, int] | None) -> TierCuts | None:
+    if not data or data == _OLD_FORM_DEFAULT:
+        return None
+    return TierCuts(**data)

@@ -19,11 +19,11 @@ from connector.crm.hubspot import HubSpotClient
 from connector.crm.hubspot import oauth as hubspot_oauth
 from connector.crm.salesforce import SalesforceClient
 from connector.crm.salesforce import oauth as salesforce_oauth
+from connector.crm.salesforce.local_session import LocalSession
 from connector.db.audit import record_event
 from connector.db.models import Crm, Installation, InstallationStatus
 from connector.db.scope import InstallationScope
 from connector.db.settings import InstallationSettings
-from connector.sandbox.salesforce.local_session import LocalSession
 from connector.security.credential_store import load_credentials, save_credentials
 
 log = logging.getLogger(__name__)

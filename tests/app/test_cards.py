@@ -13,7 +13,7 @@ import pytest
 
 from connector.cards.salesforce import issue_card_token
 from connector.db import get_session
-from connector.db.models import CurrentScore, ScoreHistory, utcnow
+from connector.db.models import CurrentScore, ModelVersion, ScoreHistory, utcnow
 from connector.db.scope import InstallationScope
 from connector.sandbox.hubspot import signature_v3
 
@@ -109,3 +109,27 @@ def test_salesforce_canvas_signed_request_gets_a_card_token(app, client):
     assert card.json["score"] == 66
     forged = client.post("/cards/salesforce/canvas", data={"signed_request": f"AAAA.{envelope}"})
     assert forged.status_code == 401
+
+
+def test_hubspot_card_puts_tier_first_what_lowered_a_low_score_first_and_marks_a_new_model(app, client):
+    installation_id = add_installation(app, account_id="777")
+    with app.app_context():
+        scope = InstallationScope.load(get_session(), installation_id)
+        old, new = (scope.add(ModelVersion(version=n, learner="points", artefact=b"-", fingerprint="f")) for n in (1, 2))
+        get_session().flush()
+        start = utcnow() - timedelta(days=3)
+        for day, (score, version) in enumerate(((18, old), (21, old), (12, new))):
+            scope.add(ScoreHistory(object_type="contacts", crm_id="501", score=score, probability=score / 100,
+                                   tier="D", reasons=[], model_version_id=version.id,
+                                   scored_at=start + timedelta(days=day)))
+        scope.add(CurrentScore(object_type="contacts", crm_id="501", score=12, probability=0.12, tier="D",
+                               model_version_id=new.id,
+                               reasons=["▲ Visited pricing 5 times", "▲ Opened 3 emails", "▼ No company size",
+                                        "▼ Bounced email"]))
+        get_session().commit()
+    card = hubspot_fetch(client, "portalId=777&associatedObjectId=501").json["results"][0]
+    assert card["title"] == "Tier D · score 12/100"
+    values = {p["label"]: p["value"] for p in card["properties"]}
+    assert [p["label"] for p in card["properties"]][:2] == ["Tier", "Score"]
+    assert values["Why"] == "▼ No company size; ▼ Bounced email; ▲ Visited pricing 5 times; ▲ Opened 3 emails"
+    assert values["Trend"] == "18 → 21 → [model v2] 12"

@@ -22,3 +22,18 @@ def test_admin_create_rejects_a_non_email_in_one_sentence(tmp_path):
                                 env={"LEADSCORE_INSTANCE_PATH": str(tmp_path)}, input="x\n")
     assert result.exit_code == 2 and "this is not an email address" in result.output
     assert "Traceback" not in result.output
+
+
+def test_admin_create_on_an_empty_database_upgrades_it_first(tmp_path):
+    result = CliRunner().invoke(cli, ["admin", "create", "--email", "ops@example.com", "--password-stdin"],
+                                env={"LEADSCORE_INSTANCE_PATH": str(tmp_path)}, input="a long enough password\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["Upgraded the database first.", "Admin ops@example.com created."]
+
+
+def test_admin_create_without_auto_migrate_says_in_one_line_what_to_run(tmp_path):
+    result = CliRunner().invoke(cli, ["admin", "create", "--email", "ops@example.com", "--password-stdin"],
+                                env={"LEADSCORE_INSTANCE_PATH": str(tmp_path), "LEADSCORE_AUTO_MIGRATE": "false"},
+                                input="a long enough password\n")
+    assert result.exit_code == 1
+    assert result.output == "Error: the database is not up to date: run `leadscore db upgrade` first\n"

@@ -22,11 +22,17 @@ VALID_SETTINGS = {
 }
 
 
+# As training stores them: 2,000 held-out rows, 10% converted, tiers A-D with their shares and conversion rates.
+HELD_OUT = {"roc_auc": 0.81, "base_rate": 0.1, "rows": 2000.0, "top_decile_capture": 0.34,
+            "share_A": 0.1, "share_B": 0.2, "share_C": 0.3, "share_D": 0.4,
+            "conversion_rate_A": 0.4, "conversion_rate_B": 0.15, "conversion_rate_C": 0.05, "conversion_rate_D": 0.0125}
+
+
 def seed_activity(app, installation_id):
     with app.app_context():
         scope = InstallationScope.load(get_session(), installation_id)
         model = scope.add(ModelVersion(version=1, learner="lightgbm", artefact=b"m", fingerprint="f",
-                                       metrics={"auc": 0.81}, is_champion=True, report_html="<h1>Report v1</h1>"))
+                                       metrics=HELD_OUT, is_champion=True, report_html="<h1>Report v1</h1>"))
         scope.add(SyncRun(kind=SyncKind.INCREMENTAL, status=SyncStatus.PARTIAL,
                           started_at=datetime(2026, 3, 1, tzinfo=timezone.utc), counts={"pulled": 120, "written": 40},
                           api_calls={"search": 2, "write": 1}, duration_seconds=3.2,
@@ -44,11 +50,31 @@ def test_pages_show_health_runs_models_and_distribution(app, client, admin, inst
     listing = client.get("/").get_data(as_text=True)
     assert "Acme" in listing and "partial" in listing
     overview = client.get(f"/installations/{installation_id}").get_data(as_text=True)
-    assert "lightgbm" in overview and "auc" in overview and "3 scored records" in overview
+    assert "lightgbm" in overview and "3 scored records" in overview
+    # One explained headline from the held-out figures: A-B hold 30% of records and (0.04 + 0.03) / 0.1 = 70%
+    # of conversions; the models page says the same, with readable metric names and integers as integers.
+    headline = "Tiers A–B hold 30% of records and 70% of conversions"
+    assert headline in overview and "40.0%" in overview
+    models = client.get(f"/installations/{installation_id}/models").get_data(as_text=True)
+    assert headline in models and "Ranking quality (ROC AUC, 0.5 = chance): <strong>0.810</strong>" in models
+    assert "Held-out records these figures come from: <strong>2,000</strong>" in models
+    assert "roc_auc" not in models and "share_A" not in models
     runs = client.get(f"/installations/{installation_id}/runs").get_data(as_text=True)
     assert "551" in runs and "Property values were not valid" in runs
     report = client.get(f"/installations/{installation_id}/models/{model_id}/report")
     assert b"Report v1" in report.data and "sandbox" in report.headers["Content-Security-Policy"]
+
+
+def test_a_rejected_challenger_is_marked_with_its_reason(app, client, admin, installation_id):
+    seed_activity(app, installation_id)
+    reason = "challenger AUC 0.6645 vs champion v1 0.7675 (tolerance 0.01)"
+    with app.app_context():
+        scope = InstallationScope.load(get_session(), installation_id)
+        scope.add(ModelVersion(version=2, learner="lightgbm", artefact=b"m", fingerprint="g",
+                               metrics={**HELD_OUT, "promotion": {"promoted": False, "reason": reason}}))
+        get_session().commit()
+    models = client.get(f"/installations/{installation_id}/models").get_data(as_text=True)
+    assert f'<span class="badge failed">rejected</span> {reason}' in models
 
 
 def test_reconnect_needed_is_called_out(app, client, admin, installation_id):

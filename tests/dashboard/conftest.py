@@ -19,6 +19,14 @@ def live_server(app):  # noqa: F811
 
 
 @pytest.fixture
+def browser_page(browser):
+    """A page with a small viewport, as inside a CRM's frame (JavaScript off too)."""
+    context = browser.new_context(viewport={"width": 420, "height": 600}, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def page(browser):
     # JavaScript off: every page and form must work without it.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)

@@ -40,7 +40,7 @@ def test_settings_errors_show_next_to_the_field(app, user):
     user.sign_in()
     user.open(f"/installations/{installation_id}/settings")
     user.page.fill("#schedule_minutes", "2")
-    user.page.click("button[type=submit]")
+    user.page.click("button[value=save]")
     assert user.page.inner_text("#schedule_minutes-error") == "Choose between 5 and 1440 minutes."
     user.screenshot("settings-error")
 
@@ -50,7 +50,13 @@ def test_a_nurture_rule_is_created_through_the_form(app, user):
     user.sign_in()
     user.open(f"/installations/{installation_id}/rules/new")
     user.page.fill("#name", "Hot lead: call within 4h")
+    visible = lambda: [i for i in ("#trigger_tier", "#trigger_direction", "#trigger_by", "#trigger_threshold")  # noqa: E731
+                       if user.page.is_visible(i)]
+    assert visible() == ["#trigger_tier"]  # "enters a tier" is chosen: only its input shows
+    user.page.check("input[name=trigger_type][value=crosses]")
+    assert visible() == ["#trigger_direction", "#trigger_threshold"]
     user.page.check("input[name=trigger_type][value=moves]")
+    assert visible() == ["#trigger_direction", "#trigger_by"]
     user.page.select_option("#trigger_direction", "up")
     user.page.fill("#trigger_by", "2")
     user.page.check("input[name=action_task]")

@@ -24,6 +24,9 @@ def test_points_rules_are_checked_compared_and_saved_in_the_browser(app, user, h
     user.sign_in()
     user.open(f"/installations/{installation_id}/points")
     assert "current model" in user.page.inner_text("#comparison").lower()  # headers are styled upper case
+    learnt = user.page.input_value("#rules")  # what the points model learnt, thresholds rounded to read
+    thresholds = [float(line.split(":")[0].split()[2]) for line in learnt.splitlines() if line.split()[1] in (">=", "<")]
+    assert thresholds and all(float(f"{value:.3g}") == value for value in thresholds), learnt
 
     user.page.fill("#rules", "pricing_page_views >= 3 : 20\nshoe_size >= 44 : 5")
     user.page.click("button[value=save]")
@@ -32,6 +35,10 @@ def test_points_rules_are_checked_compared_and_saved_in_the_browser(app, user, h
     user.page.fill("#rules", "pricing_page_views >= 3 : 20\nindustry == Software : 10\nhs_analytics_num_visits < 2 : -15")
     user.page.click("button[value=compare]")
     comparison = user.page.inner_text("#comparison").lower()
+    words = [[cell.inner_text() for cell in row.query_selector_all("td")]
+             for row in user.page.query_selector_all("#rules-in-words tbody tr")]
+    assert [row[1:] for row in words] == [["at least 3", "+20"], ["is Software", "+10"], ["below 2", "-15"]]
+    assert all(row[0] and "_" not in row[0] for row in words), words  # labels, not property names
     assert "your points rules" in comparison and "current model" in comparison
     user.screenshot("nurture-points-rules")
 

@@ -66,6 +66,16 @@ def in_the_past(sandbox, seconds: float = 60):
         sandbox.clock.advance(seconds)
 
 
+def synced_portal(app, sandbox, contacts: int, seed: int):
+    """A portal of `contacts` people, installed and synced once (the cold start trains and writes v1):
+    (portal, installation id)."""
+    with in_the_past(sandbox, 120):
+        portal = sandbox.add_portal(contacts=contacts, seed=seed)
+    installation_id = install_portal(app, sandbox, portal.id)
+    run_task(app, "workers.sync", installation_id=installation_id)
+    return portal, installation_id
+
+
 def run_task(app, name: str, **kwargs):
     """Run a task in this process, as a worker would (app context pushed by the task class)."""
     celery = app.extensions["celery"]

@@ -52,6 +52,7 @@ class NurtureSummary:
     failed: int = 0  # will be retried by a later run
     gave_up: int = 0
     skipped: int = 0  # already done, or being done by another worker
+    held_back: int = 0  # records whose tier changed only with a new model, that a rule would have fired for
     errors: list[dict[str, str]] = field(default_factory=list)  # [{"crm_id", "message"}]
 
     def as_counts(self) -> dict[str, int]:
@@ -73,13 +74,17 @@ def run_for_transitions(session: Session, installation: Installation, client: Cr
     ctx = ActionContext(client=client, webhook_key=webhook_key, now=clock)
     summary = NurtureSummary()
     rules = scope.all(NurtureRule, NurtureRule.enabled.is_(True), order_by=NurtureRule.id)
+    model_swaps_fire = installation.settings.model_swaps_fire_rules
     for transition in transitions:
         if transition.override_tier is not None:
             record_override(scope, transition.crm_id, transition.model_tier, transition.override_tier,
                             transition.new_score, sync_run_id)
-        for rule in rules:
-            if fires(rule.trigger, transition):
-                _claim_rule(scope, rule, transition, sync_run_id, summary)
+        firing = [rule for rule in rules if fires(rule.trigger, transition)]
+        if transition.model_change and not model_swaps_fire:
+            summary.held_back += bool(firing)
+            continue
+        for rule in firing:
+            _claim_rule(scope, rule, transition, sync_run_id, summary)
     session.commit()
     for row in _unfinished(scope, clock()):
         _attempt(scope, row, ctx, summary)

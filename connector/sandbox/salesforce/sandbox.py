@@ -9,7 +9,7 @@ import requests
 
 from ..clock import Clock
 from ..faults import Faults
-from .local_session import LocalSession
+from connector.crm.salesforce.local_session import LocalSession
 from .oauth import Tokens
 from .query import Pager
 from .schema import install_standard_fields

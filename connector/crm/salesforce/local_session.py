@@ -1,4 +1,4 @@
-"""A requests Session for simple-salesforce against the local sandbox.
+"""A requests Session for simple-salesforce against a plain-HTTP org (the local sandbox, in demos and tests).
 
 simple-salesforce 1.12 reduces `instance_url` to a host and rebuilds every URL as https://{instance}/...
 (queries, nextRecordsUrl, oauth2), so plain-HTTP localhost is unreachable without rewriting the URL here."""
