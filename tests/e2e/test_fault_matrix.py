@@ -97,9 +97,7 @@ def test_a_sync_under_faults_loses_and_duplicates_nothing(crm, scenario, request
         session = get_session()
         statuses = {row.status for row in session.query(ActionLog).filter_by(installation_id=installation_id)}
         runs = session.query(SyncRun).filter_by(installation_id=installation_id).count()
-    lost = found["records"] - found["records_with_score"]
-    print(f"\n| {scenario} | {crm} | {found['records']} | {lost} | {found['tasks_expected']} | "
-          f"{found['duplicate_tasks']} | {found['missing_tasks']} | {'yes' if outcome else 'no'} |")
+    lost = _print_row(app, installation_id, scenario, crm, found, "yes" if outcome else "no")
     assert outcome["counts"]["pulled"] >= RECORDS and runs == 1
     assert lost == 0
     assert found["duplicate_tasks"] == 0 and found["missing_tasks"] == 0 and found["tasks_expected"] >= RECORDS
@@ -127,12 +125,26 @@ def test_database_connections_terminated_mid_sync_are_retried_and_the_sync_finis
         worker.stop()
         server.dispose()
     found = audit(app, installation_id, demo_crm)
-    lost = found["records"] - found["records_with_score"]
-    print(f"\n| database connections terminated ({killed}) | {crm} | {found['records']} | {lost} | "
-          f"{found['tasks_expected']} | {found['duplicate_tasks']} | {found['missing_tasks']} | "
-          f"{'yes' if outcome else 'no'} |")
-    assert killed > 0 and outcome["counts"]["pulled"] >= 0
+    lost = _print_row(app, installation_id, f"database connections terminated ({killed})", crm, found,
+                      "yes" if outcome else "no")
+    assert killed > 0
     assert lost == 0 and found["duplicate_tasks"] == 0 and found["missing_tasks"] == 0
+
+
+def _print_row(app, installation_id: int, scenario: str, crm: str, found: dict, recovered: str) -> int:
+    """Print the README table's row; the number of records whose score is lost or wrong.
+
+    Duplicated writes: score writes the syncs sent beyond one per record in the CRM (a person written twice
+    in a sync, as a converted lead and as its contact, shows here; a write resent after a lost answer sets
+    the same values and is not counted, the adapters count it as one)."""
+    with app.app_context():
+        session = get_session()
+        written = sum((run.counts or {}).get("written", 0) for run in session.query(SyncRun).filter(
+            SyncRun.installation_id == installation_id))
+    lost = found["records"] - found["records_with_score"]
+    print(f"\n| {scenario} | {crm} | {found['records']} | {lost} | {max(written - found['records'], 0)} | "
+          f"{found['duplicate_tasks']} / {found['missing_tasks']} of {found['tasks_expected']} | {recovered} |")
+    return lost
 
 
 def _running_runs(app, installation_id: int) -> int:
@@ -192,23 +204,35 @@ def test_a_redis_restart_mid_sync_is_recovered_by_the_sweep(crm, request, tmp_pa
     app, env, installation_id, demo_crm = _installed(crm, sandbox, tmp_path, throwaway_postgres, own.url)
     env = {**env, "LEADSCORE_SCHEDULE_CHECK_SECONDS": "3", "LEADSCORE_SYNC_LOCK_SECONDS": "10"}
     # Beat inside the worker: the recovery sweep is what must bring the sync back, nobody else.
-    worker = CeleryWorker(env, tmp_path / "worker.log", "matrix",
-                          extra=("--beat", "--schedule", str(tmp_path / "beat-schedule")))
+    workers = []
+
+    def start_worker() -> None:
+        workers.append(CeleryWorker(env, tmp_path / f"worker-{len(workers)}.log", "matrix",
+                                    extra=("--beat", "--schedule", str(tmp_path / "beat-schedule"))))
+
+    start_worker()
     try:
         sandbox.faults.set({"latency": 0.1})
         app.extensions["celery"].send_task("workers.sync", kwargs={"installation_id": installation_id})
         _wait_for(lambda: _running_runs(app, installation_id) > 0, "the sync never started")
         own.restart()  # the queued and unacknowledged messages, the locks and the limiter's windows are gone
         sandbox.faults.clear()
-        _wait_for(lambda: _finished(app, installation_id), "the sync was never brought back", timeout=900)
+        deadline = time.monotonic() + 900
+        while not _finished(app, installation_id):
+            assert time.monotonic() < deadline, "the sync was never brought back"
+            if workers[-1].process.poll() is not None:
+                # Celery's worker can die of a broker restart; its process supervisor (systemd's Restart=,
+                # the platform's process manager) starts it again. That is all: no task is sent by hand.
+                start_worker()
+            time.sleep(0.2)
     finally:
         sandbox.faults.clear()
-        worker.stop()
+        for worker in workers:
+            worker.stop()
         own.stop()
     found = audit(app, installation_id, demo_crm)
-    lost = found["records"] - found["records_with_score"]
-    print(f"\n| Redis restarted mid-sync | {crm} | {found['records']} | {lost} | {found['tasks_expected']} | "
-          f"{found['duplicate_tasks']} | {found['missing_tasks']} | yes (recovery sweep) |")
+    lost = _print_row(app, installation_id, "Redis restarted mid-sync", crm, found,
+                      f"yes (recovery sweep; worker restarted {len(workers) - 1}x by its supervisor)")
     assert lost == 0 and found["duplicate_tasks"] == 0 and found["missing_tasks"] == 0
 
 
