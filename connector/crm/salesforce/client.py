@@ -49,10 +49,11 @@ class SalesforceClient(CrmClient):
                  session_factory: Callable[[], requests.Session] | None = None,
                  now: Callable[[], datetime] | None = None, modstamp_lag: timedelta = timedelta(seconds=60),
                  usage: ApiUsage | None = None, score_fields: ScoreFieldNames | None = None,
-                 page_size: int = PAGE_SIZE, version: str = API_VERSION):
+                 page_size: int = PAGE_SIZE, version: str = API_VERSION, pull_extra: Sequence[str] = ()):
         """`now` is the clock pull windows are measured on (a sandbox passes its own); `modstamp_lag` keeps
         them clear of transactions still committing (see `pull`); `session_factory` builds the HTTP session
-        every request (tokens included) goes through."""
+        every request (tokens included) goes through; `pull_extra` names fields to pull beyond the chosen
+        ones (see `fields.pull_fields`)."""
         super().__init__()
         if not 200 <= page_size <= PAGE_SIZE:
             raise ValueError("Salesforce query batches hold 200 to 2,000 records")
@@ -68,6 +69,7 @@ class SalesforceClient(CrmClient):
         self._lag = modstamp_lag
         self.usage = usage or ApiUsage()
         self._names = score_fields or salesforce_score_fields()
+        self._pull_extra = tuple(pull_extra)
         self._page_size = page_size
         self._version = version
         self._session = (session_factory or requests.Session)()
@@ -242,7 +244,7 @@ class SalesforceClient(CrmClient):
         return self._describes[object_name]
 
     def _pull_fields(self, object_name: str) -> list[str]:
-        return pull_fields(object_name, self._describe(object_name), self._names)
+        return pull_fields(object_name, self._describe(object_name), self._names, self._pull_extra)
 
     def _learn_conversions(self, records: list[CrmRecord]) -> None:
         for record in records:

@@ -15,7 +15,10 @@ _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 TIME_FIELDS = {"SystemModstamp": "_ms", "LastModifiedDate": "_ms", "CreatedDate": "_created_ms"}
 SYSTEM_FIELDS = {"Id", "SystemModstamp", "LastModifiedDate", "CreatedDate", "IsConverted", "ConvertedDate",
-                 "ConvertedContactId", "IsDeleted"}
+                 "ConvertedContactId", "IsDeleted", "MasterRecordId", "CreatedById", "LastModifiedById",
+                 "LastActivityDate", "LastViewedDate", "LastReferencedDate", "LastTransferDate", "ConvertedAccountId",
+                 "ConvertedOpportunityId", "PhotoUrl", "EmailBouncedDate", "EmailBouncedReason", "IsEmailBounced",
+                 "LastCURequestDate", "LastCUUpdateDate", "Address", "MailingAddress", "OtherAddress"}
 
 
 @dataclass(frozen=True)
