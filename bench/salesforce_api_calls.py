@@ -41,6 +41,7 @@ def main() -> None:
         client.close()
 
     calls = sum(client.api_calls.values()) - before
+    print(f"org schema: {len(org.fields['Lead'])} Lead fields, {len(pulled[0].properties) if pulled else 0} pulled")
     print(f"leads pulled and written: {len(pulled)} pulled, {len(result.written)} written, "
           f"{len(result.rejected)} rejected")
     print(f"api calls per lead (pull + write-back): {calls / max(len(pulled), 1):.4f} calls/lead")
