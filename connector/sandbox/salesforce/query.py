@@ -97,7 +97,9 @@ def batch_size(org: Org, object_name: str, fields: list[str], options: str | Non
         key, _, value = option.partition("=")
         if key.strip() == "batchSize" and value.strip().isdigit():
             size = min(max(int(value), MIN_BATCH), MAX_BATCH)
+    # "If the SOQL statement selects two or more custom fields of type long text, the batch size can't be
+    # greater than 200 records" (SOQL and SOSL Reference, "Change the Batch Size in Queries").
     definitions = org.fields.get(object_name, {})
     long_text = [f for f in fields if getattr(definitions.get(f), "type", "") == "textarea"
-                 and definitions[f].length > 255]
+                 and definitions[f].custom and definitions[f].length > 255]
     return min(size, LONG_TEXT_BATCH) if len(long_text) >= 2 else size
