@@ -58,7 +58,10 @@ def api_call(sandbox, version: str, rest_path: str) -> Response:
             body, status = rest.route(sandbox, org, session.user_id, version, request.method, parts, request)
         except ApiError as error:
             return with_usage(sandbox, org, error_response(error))
-    response = Response(status=204) if body is None else json_response(body, status)
+    if isinstance(body, Response):  # Bulk API 2.0 results are CSV
+        response = body
+    else:
+        response = Response(status=204) if body is None else json_response(body, status)
     return with_usage(sandbox, org, response)
 
 

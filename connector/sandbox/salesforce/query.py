@@ -49,7 +49,7 @@ def select(org: Org, soql: str, user_id: str, table: dict[str, dict] | None = No
         rows.sort(key=lambda r: _sort_key(sobjects.value_of(r, name)), reverse=descending)
     if query.limit is not None:
         rows = rows[:query.limit]
-    return query.object_name, query.fields, rows
+    return query.object_name, query.fields, rows  # no fields: SELECT COUNT()
 
 
 def _sort_key(value):

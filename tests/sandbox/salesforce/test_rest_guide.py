@@ -70,3 +70,20 @@ def test_two_custom_long_text_fields_cap_query_batches_at_200(salesforce_sandbox
     sf = sdk(salesforce_sandbox, org.id)
     assert len(sf.query("SELECT Id, Description, Story__c FROM Lead")["records"]) == 300  # one custom: 2,000
     assert len(sf.query("SELECT Id, Story__c, Notes__c FROM Lead")["records"]) == 200
+
+
+def test_count_query_answers_total_size_alone(sf):
+    # SOQL and SOSL Reference, "COUNT()": returns the number of rows as the query's size, no records.
+    answer = sf.query("SELECT COUNT() FROM Lead WHERE IsConverted = false")
+    assert answer["records"] == [] and 0 < answer["totalSize"] < 300
+
+
+def test_bulk_2_query_job_created_polled_and_read_in_csv_pages(salesforce_sandbox, sf, org):
+    # Bulk API 2.0 Developer Guide: create a job (POST jobs/query), poll it until JobComplete, then read
+    # GET jobs/query/{id}/results pages of maxRecords rows, each with Sforce-NumberOfRecords and a
+    # Sforce-Locator for the next page ("null" after the last); the SDK's bulk2 client drives exactly that.
+    pages = list(sf.bulk2.Lead.query("SELECT Id, Email, IsConverted FROM Lead", max_records=120, wait=0))
+    rows = [line for page in pages for line in page.strip().split("\n")[1:]]
+    assert len(pages) == 3 and len(rows) == 300 and pages[0].startswith('Id,Email,IsConverted\n')
+    assert {line.rsplit(",", 1)[1] for line in rows} == {"true", "false"}
+    assert salesforce_sandbox.calls(org.id)["search"] >= 1
