@@ -52,7 +52,8 @@ def client_for(installation: Installation, gate: RequestGate | None = None) -> C
                              pull_extra=settings_properties(installation.settings))
     return SalesforceClient(endpoints_for(installation, credentials), credentials, client_id, client_secret,
                             on_token_refresh=saver, gate=gate, session_factory=_salesforce_session(credentials),
-                            score_fields=installation.settings.field_names)
+                            score_fields=installation.settings.field_names,
+                            pull_extra=settings_properties(installation.settings))
 
 
 def settings_properties(settings: InstallationSettings) -> tuple[str, ...]:

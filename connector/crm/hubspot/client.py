@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 100  # batch read/update inputs per call
 REQUEST_TIMEOUT = (5.0, 60.0)  # (connect, read) seconds
 RECORD_LEVEL_STATUSES = (400, 404, 422)  # a batch refusal that may be about one of its records
+SCHEMA_LEVEL_CODES = frozenset({"PROPERTY_DOESNT_EXIST", "READ_ONLY_VALUE"})  # about a property, not a record
 SEARCH_PER_SECOND = 5  # HubSpot's search limit per account (the older changelog said 4 per token)
 TASK_TO_CONTACT = 204  # HUBSPOT_DEFINED association type "task to contact"
 
@@ -270,8 +271,11 @@ class HubSpotClient(CrmClient):
             # Other refusals (403 missing scope, ...) concern every record alike, so splitting cannot help.
             if exc.status not in RECORD_LEVEL_STATUSES:
                 raise
-            if len(chunk) == 1:
-                result.rejected.append(RecordRejectedInfo(chunk[0][0], str(exc), exc.category))
+            uniform = len({frozenset(values) for _, values in chunk}) == 1
+            if len(chunk) == 1 or (uniform and exc.codes & SCHEMA_LEVEL_CODES):
+                # A property that does not exist (or is read-only) refuses every record writing the same
+                # properties: report them at once rather than halving the batch down to single records.
+                result.rejected += [RecordRejectedInfo(crm_id, str(exc), exc.category) for crm_id, _ in chunk]
                 return
             middle = len(chunk) // 2
             self._write_batch(chunk[:middle], result)

@@ -35,10 +35,11 @@ REVOKED_GRANT_CODES = {"invalid_grant", "BAD_REFRESH_TOKEN", "invalid_client"}
 class RequestRefused(CrmRequestInvalid):
     """A 4xx no retry will fix, with what HubSpot said, so callers can tell a 409 or a 404 from a bug."""
 
-    def __init__(self, message: str, status: int, category: str | None):
+    def __init__(self, message: str, status: int, category: str | None, codes: frozenset[str] = frozenset()):
         super().__init__(message)
         self.status = status
         self.category = category
+        self.codes = codes  # the `errors[].code` values (PROPERTY_DOESNT_EXIST, INVALID_OPTION, ...)
 
 
 def error_body(raw: Any) -> dict[str, Any]:
@@ -92,7 +93,8 @@ def from_status(status: int, headers: Any, raw_body: Any) -> CrmError:
         return CrmUnavailable(text)
     if status == 400 and (body.get("error") in REVOKED_GRANT_CODES or body.get("status") in REVOKED_GRANT_CODES):
         return AuthRevoked(text)
-    return RequestRefused(text, status, body.get("category"))
+    codes = frozenset(str(e.get("code")) for e in body.get("errors") or [] if isinstance(e, dict) and e.get("code"))
+    return RequestRefused(text, status, body.get("category"), codes)
 
 
 def from_sdk(exc: Exception) -> CrmError:

@@ -22,11 +22,13 @@ from ..base import (CrmClient, CrmEndpoints, CrmRecord, Credentials, FieldWrite,
                     WriteResult, task_marker)
 from ..errors import AuthExpired, CrmRequestInvalid, RecordRejected
 from ..retry import RetryPolicy, call_with_retries
-from . import oauth
+from . import bulk, oauth
+from .bulk import BULK_THRESHOLD
 from .errors import TRANSPORT_ERRORS, RequestRefused, from_sdk
 from .fields import OBJECTS, pull_fields, property_spec, salesforce_score_fields
 from .provision import Provisioner
-from .pull import PAGE_SIZE, cursor_positions, pull_object, soql_datetime, to_record
+from .pull import (PAGE_SIZE, count_query, cursor_positions, pull_object, pull_unordered, soql_datetime, to_record,
+                   window_query)
 from .usage import ApiUsage
 
 log = logging.getLogger(__name__)
@@ -49,10 +51,13 @@ class SalesforceClient(CrmClient):
                  session_factory: Callable[[], requests.Session] | None = None,
                  now: Callable[[], datetime] | None = None, modstamp_lag: timedelta = timedelta(seconds=60),
                  usage: ApiUsage | None = None, score_fields: ScoreFieldNames | None = None,
-                 page_size: int = PAGE_SIZE, version: str = API_VERSION):
+                 page_size: int = PAGE_SIZE, version: str = API_VERSION, pull_extra: Sequence[str] = (),
+                 bulk_threshold: int = BULK_THRESHOLD):
         """`now` is the clock pull windows are measured on (a sandbox passes its own); `modstamp_lag` keeps
         them clear of transactions still committing (see `pull`); `session_factory` builds the HTTP session
-        every request (tokens included) goes through."""
+        every request (tokens included) goes through; `pull_extra` names fields to pull beyond the chosen
+        ones (see `fields.pull_fields`); full pulls of more than `bulk_threshold` records of an object run as
+        a Bulk API 2.0 query job (`bulk`)."""
         super().__init__()
         if not 200 <= page_size <= PAGE_SIZE:
             raise ValueError("Salesforce query batches hold 200 to 2,000 records")
@@ -68,6 +73,8 @@ class SalesforceClient(CrmClient):
         self._lag = modstamp_lag
         self.usage = usage or ApiUsage()
         self._names = score_fields or salesforce_score_fields()
+        self._pull_extra = tuple(pull_extra)
+        self._bulk_threshold = bulk_threshold
         self._page_size = page_size
         self._version = version
         self._session = (session_factory or requests.Session)()
@@ -93,8 +100,14 @@ class SalesforceClient(CrmClient):
         until = soql_datetime(self._now() - self._lag)
         for object_name in OBJECTS:
             fields = self._pull_fields(object_name)
-            for records, position in pull_object(object_name, fields, positions[object_name], until,
-                                                 self._query_batches, self._page_size):
+            if positions[object_name] is None and self._count(object_name, until) > self._bulk_threshold:
+                # A full pull of a big org: one Bulk API 2.0 query job instead of a REST call per 2,000.
+                batches = pull_unordered(bulk.query_rows(self._request, window_query(object_name, fields, until),
+                                                         object_name, self._sleep, REQUEST_TIMEOUT))
+            else:
+                batches = pull_object(object_name, fields, positions[object_name], until, self._query_batches,
+                                      self._page_size)
+            for records, position in batches:
                 positions[object_name] = position
                 self._learn_conversions(records)
                 yield RecordBatch(records=records, cursor={k: list(v) if v else None for k, v in positions.items()})
@@ -238,6 +251,10 @@ class SalesforceClient(CrmClient):
             answer = self._request("read", lambda sf: sf.query_more(next_url, identifier_is_url=True,
                                                                     timeout=REQUEST_TIMEOUT))
 
+    def _count(self, object_name: str, until: str) -> int:
+        answer = self._request("read", lambda sf: sf.query(count_query(object_name, until), timeout=REQUEST_TIMEOUT))
+        return int(answer.get("totalSize") or 0)
+
     def _describe(self, object_name: str) -> list[dict[str, Any]]:
         if object_name not in self._describes:
             answer = self._request("schema", lambda sf: sf.restful(f"sobjects/{object_name}/describe",
@@ -246,7 +263,7 @@ class SalesforceClient(CrmClient):
         return self._describes[object_name]
 
     def _pull_fields(self, object_name: str) -> list[str]:
-        return pull_fields(object_name, self._describe(object_name), self._names)
+        return pull_fields(object_name, self._describe(object_name), self._names, self._pull_extra)
 
     def superseded_by(self, object_type: str, properties: dict[str, str | None]) -> str | None:
         contact_id = properties.get("ConvertedContactId")

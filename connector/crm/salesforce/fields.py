@@ -3,7 +3,7 @@ in the scoring side's vocabulary, and which fields a pull selects."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from ..base import PropertySpec, PropertyType, ScoreFieldNames
 
@@ -16,6 +16,17 @@ PERMISSION_SET_LABEL = "LeadScore Connector"
 # Always selected: the keyset columns, the owner (tasks), and conversion (label and write redirect).
 ALWAYS = {"Lead": ("Id", "SystemModstamp", "OwnerId", "IsConverted", "ConvertedContactId"),
           "Contact": ("Id", "SystemModstamp", "OwnerId")}
+# Standard fields the scoring side may learn from (firmographics, source, status, opt-outs, activity) and that
+# labels and nurturing need (status for disqualification, conversion date, email and name for tasks). A real
+# org's Lead and Contact carry 60-70 standard fields each, most of them addresses, audit ids and data.com
+# bookkeeping: selecting those costs SOQL length and bytes on every page and adds only leakage risk.
+_PERSON_PULLED = ("FirstName", "LastName", "Email", "Title", "LeadSource", "HasOptedOutOfEmail", "DoNotCall",
+                  "CreatedDate", "LastActivityDate")
+STANDARD_PULLED = {
+    "Lead": _PERSON_PULLED + ("Company", "Industry", "NumberOfEmployees", "AnnualRevenue", "Country", "State",
+                              "City", "Website", "Status", "Rating", "ConvertedDate"),
+    "Contact": _PERSON_PULLED + ("AccountId", "Department", "MailingCountry", "MailingState", "MailingCity"),
+}
 # The REST query travels in a GET query string (Salesforce refuses URIs past 16,384 bytes); leave room for
 # the WHERE clause, an IN list of ids and URL encoding.
 SELECT_BUDGET = 6000
@@ -86,10 +97,13 @@ def is_long_text(field: dict[str, Any]) -> bool:
     return field.get("type") == "textarea" and int(field.get("length") or 0) > 255
 
 
-def pull_fields(object_name: str, describe_fields: list[dict[str, Any]], names: ScoreFieldNames) -> list[str]:
-    """The fields a pull selects: what the scoring side may use, never the connector's own output (it would
-    leak the previous score into the next model) except the rep's override, within the SOQL budget."""
+def pull_fields(object_name: str, describe_fields: list[dict[str, Any]], names: ScoreFieldNames,
+                extra: Sequence[str] = ()) -> list[str]:
+    """The fields a pull selects, never all: the org's custom fields, the standard ones in `STANDARD_PULLED`,
+    and `extra` (an installation's label, segment and kept columns); never the connector's own output (it
+    would leak the previous score into the next model) except the rep's override; within the SOQL budget."""
     own = {names.score, names.tier, names.reasons, names.scored_at, names.model}
+    wanted = set(STANDARD_PULLED.get(object_name, ())) | set(extra)
     chosen = list(ALWAYS.get(object_name, ("Id", "SystemModstamp")))
     length = sum(len(n) + 2 for n in chosen)
     long_texts = 0
@@ -97,6 +111,8 @@ def pull_fields(object_name: str, describe_fields: list[dict[str, Any]], names: 
     for field in describe_fields:
         name = field.get("name", "")
         if name in chosen or name in own or field.get("type") in _SKIPPED or property_spec(field) is None:
+            continue
+        if not (field.get("custom") or name in wanted):
             continue
         if is_long_text(field):
             if long_texts >= LONG_TEXT_KEPT:

@@ -58,6 +58,36 @@ def page_query(object_name: str, fields: Iterable[str], position: Position | Non
             f"ORDER BY SystemModstamp, Id LIMIT {limit}")
 
 
+def window_query(object_name: str, fields: Iterable[str], until: str) -> str:
+    """A whole pull window in one query, for a Bulk API job (whose rows come in no promised order)."""
+    return f"SELECT {', '.join(fields)} FROM {object_name} WHERE SystemModstamp <= {until}"
+
+
+def count_query(object_name: str, until: str) -> str:
+    return f"SELECT COUNT() FROM {object_name} WHERE SystemModstamp <= {until}"
+
+
+def pull_unordered(batches: Iterator[list[dict[str, Any]]]) -> Iterator[tuple[list[CrmRecord], Position | None]]:
+    """(records, position) per batch of rows in no particular order: the position stays None (the pull starts
+    over if interrupted) until the last batch, which carries the greatest (stamp, id) of all."""
+    greatest: Position | None = None
+    held: list[CrmRecord] | None = None
+    for rows in batches:
+        for row in rows:
+            found = position_of(row, None)
+            if found is not None and (greatest is None or _order(found) > _order(greatest)):
+                greatest = found
+        if held is not None:
+            yield held, None
+        held = [r for r in map(to_record, rows) if r is not None]
+    if held is not None:
+        yield held, greatest
+
+
+def _order(position: Position) -> tuple[datetime, str]:
+    return parse_datetime(position[0]), position[1]
+
+
 def render(value: Any) -> str | None:
     """A field value as the string `CrmRecord.properties` holds (booleans as true/false, like the API)."""
     if value is None:

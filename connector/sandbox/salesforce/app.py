@@ -62,7 +62,10 @@ def api_call(sandbox, version: str, rest_path: str) -> Response:
     if kind in ("write", "action") and status < 300 and sandbox.faults.roll_ambiguous():
         # Applied, then the answer is lost on the way back (a gateway's 502).
         return error_response(ApiError(502, "SERVER_UNAVAILABLE", "Bad gateway"))
-    response = Response(status=204) if body is None else json_response(body, status)
+    if isinstance(body, Response):  # Bulk API 2.0 results are CSV
+        response = body
+    else:
+        response = Response(status=204) if body is None else json_response(body, status)
     return with_usage(sandbox, org, response)
 
 

@@ -49,7 +49,7 @@ def select(org: Org, soql: str, user_id: str, table: dict[str, dict] | None = No
         rows.sort(key=lambda r: _sort_key(sobjects.value_of(r, name)), reverse=descending)
     if query.limit is not None:
         rows = rows[:query.limit]
-    return query.object_name, query.fields, rows
+    return query.object_name, query.fields, rows  # no fields: SELECT COUNT()
 
 
 def _sort_key(value):
@@ -97,7 +97,9 @@ def batch_size(org: Org, object_name: str, fields: list[str], options: str | Non
         key, _, value = option.partition("=")
         if key.strip() == "batchSize" and value.strip().isdigit():
             size = min(max(int(value), MIN_BATCH), MAX_BATCH)
+    # "If the SOQL statement selects two or more custom fields of type long text, the batch size can't be
+    # greater than 200 records" (SOQL and SOSL Reference, "Change the Batch Size in Queries").
     definitions = org.fields.get(object_name, {})
     long_text = [f for f in fields if getattr(definitions.get(f), "type", "") == "textarea"
-                 and definitions[f].length > 255]
+                 and definitions[f].custom and definitions[f].length > 255]
     return min(size, LONG_TEXT_BATCH) if len(long_text) >= 2 else size

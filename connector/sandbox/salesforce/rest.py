@@ -2,7 +2,7 @@
 or raising ApiError. `route` also names the call's kind for the per-org call counters."""
 from __future__ import annotations
 
-from . import activities, composite, permissions, sobjects, tooling
+from . import activities, bulk, composite, permissions, sobjects, tooling
 from .errors import ApiError, not_found
 from .query import Cursor, batch_size, select
 from .store import Org
@@ -15,7 +15,7 @@ ACTIONS = {"Task", "CampaignMember"}
 def kind_of(method: str, parts: list[str]) -> str:
     """read, search (=query), write, schema, auth, action: how the sandbox counts a call."""
     head = parts[0] if parts else ""
-    if head in ("query", "queryAll") or parts[:2] == ["tooling", "query"]:
+    if head in ("query", "queryAll") or parts[:2] in (["tooling", "query"], ["jobs", "query"]):
         return "search"
     if head == "tooling" or (len(parts) >= 2 and (parts[-1] == "describe" or parts[1] in SECURITY)):
         return "schema"
@@ -39,6 +39,8 @@ def route(sandbox, org: Org, user_id: str, version: str, method: str, parts: lis
         return {"id": field_id, "success": True, "errors": []}, 201
     if parts == ["composite", "sobjects"] and method in ("PATCH", "POST"):
         return composite.apply(org, sandbox.ids, _json(request), user_id, sandbox.now_ms(), method == "POST"), 200
+    if parts[:2] == ["jobs", "query"]:
+        return bulk.route(sandbox, org, user_id, method, parts[2:], request)
     if parts == ["limits"] and method == "GET":
         return _limits(sandbox, org), 200
     if parts == ["sobjects"] and method == "GET":
@@ -54,6 +56,8 @@ def _query(sandbox, org, user_id, version, request) -> dict:
     if not soql:
         raise ApiError(400, "MALFORMED_QUERY", "A query string has to be specified")
     object_name, fields, rows = select(org, soql, user_id)
+    if not fields:  # SELECT COUNT(): "totalSize" is the count, and no records come back
+        return {"totalSize": len(rows), "done": True, "records": []}
     size = batch_size(org, object_name, fields, request.headers.get("Sforce-Query-Options"))
     return sandbox.pager.first_page(Cursor(object_name, fields, rows, len(rows), size), version)
 

@@ -48,10 +48,42 @@ REQUIRED = {"Lead": ("LastName", "Company"), "Contact": ("LastName",), "Permissi
             "Campaign": ("Name",)}
 
 
+# The rest of the standard Lead and Contact fields a new org's describe lists (Salesforce's object reference,
+# "Lead" and "Contact"; the compound address and geolocation fields included): present, mostly empty, so a
+# describe and a pull are the size they are on a real org.
+_ADDRESS = [("Street", "textarea", 255), ("City", "string", 40), ("State", "string", 80), ("PostalCode", "string", 20),
+            ("Latitude", "double", 0), ("Longitude", "double", 0), ("GeocodeAccuracy", "picklist", 0),
+            ("Address", "address", 0)]
+_PERSON_MORE = [("MasterRecordId", "reference", 0), ("Salutation", "picklist", 0), ("MiddleName", "string", 40),
+                ("Suffix", "string", 40), ("MobilePhone", "phone", 40), ("Fax", "phone", 40),
+                ("HasOptedOutOfEmail", "boolean", 0), ("HasOptedOutOfFax", "boolean", 0), ("DoNotCall", "boolean", 0),
+                ("CreatedById", "reference", 0), ("LastModifiedById", "reference", 0), ("LastActivityDate", "date", 0),
+                ("LastViewedDate", "datetime", 0), ("LastReferencedDate", "datetime", 0), ("PhotoUrl", "url", 255),
+                ("Jigsaw", "string", 20), ("JigsawContactId", "string", 20), ("CleanStatus", "picklist", 0),
+                ("EmailBouncedReason", "string", 255), ("EmailBouncedDate", "datetime", 0),
+                ("IndividualId", "reference", 0)]
+REAL_SIZE = {
+    "Lead": _PERSON_MORE + _ADDRESS + [
+        ("Country", "string", 80), ("Website", "url", 255), ("ConvertedAccountId", "reference", 0),
+        ("ConvertedOpportunityId", "reference", 0), ("IsUnreadByOwner", "boolean", 0),
+        ("LastTransferDate", "date", 0), ("CompanyDunsNumber", "string", 9), ("DandbCompanyId", "reference", 0),
+        ("IsPriorityRecord", "boolean", 0)],
+    "Contact": _PERSON_MORE + [(f"{kind}{name}", field_type, length) for kind in ("Mailing", "Other")
+                               for name, field_type, length in _ADDRESS] + [
+        ("HomePhone", "phone", 40), ("OtherPhone", "phone", 40), ("AssistantPhone", "phone", 40),
+        ("AssistantName", "string", 40), ("ReportsToId", "reference", 0), ("Birthdate", "date", 0),
+        ("LastCURequestDate", "datetime", 0), ("LastCUUpdateDate", "datetime", 0), ("IsEmailBounced", "boolean", 0),
+        ("ContactSource", "picklist", 0)],
+}
+
+
 def install_standard_fields(org: Org) -> None:
     for object_name, fields in STANDARD.items():
         for definition in fields:
             org.fields[object_name][definition.name] = definition
+    for object_name, fields in REAL_SIZE.items():
+        for name, kind, length in fields:
+            org.fields[object_name].setdefault(name, _f(name, kind, length=length))
 
 
 def describe_field(definition: FieldDef) -> dict:

@@ -42,6 +42,7 @@ class Query:
     where: tuple | None = None
     order: list[tuple[str, bool]] = field(default_factory=list)  # (field, descending)
     limit: int | None = None
+    count: bool = False  # SELECT COUNT(): the answer is totalSize alone
 
     def referenced(self) -> set[str]:
         return set(self.fields) | {name for name, _ in self.order} | _names(self.where)
@@ -83,6 +84,15 @@ class _Parser:
             return token
         return None
 
+    def _count(self) -> bool:
+        token, after = self.peek(), self.tokens[self.at + 1] if self.at + 1 < len(self.tokens) else None
+        if token is None or token.kind != "name" or token.text.upper() != "COUNT" or after is None \
+                or after.text != "(":
+            return False
+        self.at += 2
+        self.expect("punct", ")")
+        return True
+
     def expect(self, kind: str, text: str | None = None) -> Token:
         token = self.accept(kind, text)
         if token is None:
@@ -92,11 +102,12 @@ class _Parser:
 
     def query(self) -> Query:
         self.expect("keyword", "SELECT")
-        fields = [self.expect("name").text]
-        while self.accept("punct", ","):
+        count = self._count()
+        fields = [] if count else [self.expect("name").text]
+        while not count and self.accept("punct", ","):
             fields.append(self.expect("name").text)
         self.expect("keyword", "FROM")
-        query = Query(fields, self.expect("name").text)
+        query = Query(fields, self.expect("name").text, count=count)
         if self.accept("keyword", "WHERE"):
             query.where = self.or_expr()
         if self.accept("keyword", "ORDER"):

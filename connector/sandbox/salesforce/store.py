@@ -10,12 +10,15 @@ from datetime import datetime, timezone
 # Key prefixes of the real objects, so ids in tests and demos read like an org's.
 PREFIX = {"Lead": "00Q", "Contact": "003", "User": "005", "Task": "00T", "Campaign": "701", "CampaignMember": "00v",
           "PermissionSet": "0PS", "FieldPermissions": "01k", "PermissionSetAssignment": "0Pa", "CustomField": "00N",
-          "Organization": "00D"}
+          "Organization": "00D", "AsyncApexJob": "750"}
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 TIME_FIELDS = {"SystemModstamp": "_ms", "LastModifiedDate": "_ms", "CreatedDate": "_created_ms"}
 SYSTEM_FIELDS = {"Id", "SystemModstamp", "LastModifiedDate", "CreatedDate", "IsConverted", "ConvertedDate",
-                 "ConvertedContactId", "IsDeleted"}
+                 "ConvertedContactId", "IsDeleted", "MasterRecordId", "CreatedById", "LastModifiedById",
+                 "LastActivityDate", "LastViewedDate", "LastReferencedDate", "LastTransferDate", "ConvertedAccountId",
+                 "ConvertedOpportunityId", "PhotoUrl", "EmailBouncedDate", "EmailBouncedReason", "IsEmailBounced",
+                 "LastCURequestDate", "LastCUUpdateDate", "Address", "MailingAddress", "OtherAddress"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Org:
     # Custom fields created through the Tooling API: no field-level security until a permission set grants it.
     secured: set[str] = field(default_factory=set)  # "Lead.LeadScore_Score__c"
     custom_field_ids: dict[str, str] = field(default_factory=dict)
+    query_jobs: dict[str, dict] = field(default_factory=dict)  # Bulk API 2.0, by job id
     api_used: int = 0
     usage_day: int = 0  # the sandbox-clock day api_used counts; a new day starts a fresh allocation
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)

@@ -41,3 +41,12 @@ def test_a_bad_value_refuses_only_its_record(hubspot_client, hubspot_sandbox, hu
     assert 1 < hubspot_client.api_calls["write"] <= 1 + 2 * 6  # halvings down to the one bad record
     assert sorted(result.written) == sorted(ids[:17] + ids[18:])
     assert hubspot_sandbox.contact(hubspot_portal.id, ids[18])[NAMES.tier] == writes[18].values[NAMES.tier]
+
+
+def test_a_property_that_does_not_exist_is_reported_for_the_batch_in_one_call(hubspot_client, hubspot_portal):
+    """Score properties deleted in the portal: HubSpot refuses the batch (400 PROPERTY_DOESNT_EXIST), which no
+    halving can fix; every record is reported after one call, nothing raised."""
+    ids = [str(i) for i in hubspot_portal.ids[:40]]
+    result = hubspot_client.write_fields([FieldWrite(i, "contacts", {NAMES.score: "5"}) for i in ids])
+    assert result.written == [] and sorted(r.crm_id for r in result.rejected) == sorted(ids)
+    assert {r.code for r in result.rejected} == {"VALIDATION_ERROR"} and hubspot_client.api_calls["write"] == 1

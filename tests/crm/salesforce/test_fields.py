@@ -6,7 +6,8 @@ NAMES = salesforce_score_fields()
 
 
 def field(name, type_="string", length=80, **extra):
-    return {"name": name, "label": name, "type": type_, "length": length, "updateable": True, **extra}
+    return {"name": name, "label": name, "type": type_, "length": length, "updateable": True,
+            "custom": name.endswith("__c"), **extra}
 
 
 def test_own_output_is_not_pulled_but_the_override_is():
@@ -19,10 +20,19 @@ def test_own_output_is_not_pulled_but_the_override_is():
 
 
 def test_only_one_long_text_field_so_batches_stay_at_2000():
-    describe = [field("Description", "textarea", 32000), field("Notes__c", "textarea", 32000),
+    describe = [field("Story__c", "textarea", 32000), field("Notes__c", "textarea", 32000),
                 field("Short__c", "textarea", 255)]
     chosen = pull_fields("Contact", describe, NAMES)
-    assert "Description" in chosen and "Notes__c" not in chosen and "Short__c" in chosen
+    assert "Story__c" in chosen and "Notes__c" not in chosen and "Short__c" in chosen
+
+
+def test_a_real_size_describe_pulls_the_chosen_fields_never_all():
+    describe = [field("Email", "email"), field("Title"), field("Jigsaw"), field("CleanStatus", "picklist"),
+                field("CreatedById", "reference"), field("MailingLatitude", "double"), field("Page_Views__c", "double"),
+                field("Region_Code")]
+    chosen = pull_fields("Contact", describe, NAMES, extra=("Region_Code",))
+    assert {"Email", "Title", "Page_Views__c", "Region_Code"} <= set(chosen)  # Region_Code: the settings name it
+    assert not {"Jigsaw", "CleanStatus", "CreatedById", "MailingLatitude"} & set(chosen)
 
 
 def test_the_select_list_stays_within_the_query_budget():

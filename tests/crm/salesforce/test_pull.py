@@ -12,7 +12,7 @@ BULK = 700
 @pytest.fixture(scope="module")
 def big_org():
     with seeded_sandbox(leads=BIG, contacts=0, seed=7) as (sandbox, org_id, base_url):
-        client = connect(sandbox, org_id, base_url)
+        client = connect(sandbox, org_id, base_url, bulk_threshold=BIG)  # REST paging here; Bulk: test_bulk_pull
         batches = list(client.pull_changed(None))
         ids = [r.crm_id for b in batches for r in b.records if r.object_type == "Lead"]
         yield sandbox, org_id, base_url, ids, batches[-1].cursor, batches

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,17 +111,24 @@ def _matches(template: str, path: str) -> bool:
 def problems(spec: OpenAPI, exchange: Exchange) -> list[tuple[str, str]]:
     """[("request" | "response", first line of what the validator said)]; [] when both conform."""
     found = []
-    for part, check in (("request", lambda: spec.validate_request(exchange.request)),
-                        ("response", lambda: spec.validate_response(exchange.request, exchange.response))):
-        try:
-            check()
-        except MissingData:
-            # openapi-core reads the spec's `content: {}` (no body, as on every 204) as a body required.
-            if exchange.response.status_code != 204 or exchange.response.data:
-                found.append((part, "MissingData: a body was documented and none came"))
-        except Exception as exc:  # openapi-core raises one of many ValidationError subclasses
-            found.append((part, _explain(exc)))
+    with warnings.catch_warnings():
+        # openapi-core cannot check HubSpot's developer_hapikey scheme and warns; authentication is not under test.
+        warnings.filterwarnings("ignore", "Unsupported scheme type")
+        for part, check in _checks(spec, exchange):
+            try:
+                check()
+            except MissingData:
+                # openapi-core reads the spec's `content: {}` (no body, as on every 204) as a body required.
+                if exchange.response.status_code != 204 or exchange.response.data:
+                    found.append((part, "MissingData: a body was documented and none came"))
+            except Exception as exc:  # openapi-core raises one of many ValidationError subclasses
+                found.append((part, _explain(exc)))
     return found
+
+
+def _checks(spec: OpenAPI, exchange: Exchange):
+    return (("request", lambda: spec.validate_request(exchange.request)),
+            ("response", lambda: spec.validate_response(exchange.request, exchange.response)))
 
 
 def _explain(exc: BaseException) -> str:

@@ -2,7 +2,7 @@
 against HubSpot's own OpenAPI files; what differs must be a documented deviation (spec_deviations.py)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 import requests

@@ -3,7 +3,7 @@ import pytest
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
 TYPES = {"string", "picklist", "double", "int", "currency", "boolean", "datetime", "date", "textarea", "email",
-         "phone", "id", "reference"}
+         "phone", "id", "reference", "url", "address"}
 
 
 def converted_and_open(salesforce_sandbox, org):
@@ -17,6 +17,9 @@ def test_describe_reports_typed_fields(sf):
     assert fields["Status"]["picklistValues"] and fields["Page_Views__c"]["custom"]
     assert not fields["SystemModstamp"]["updateable"] and fields["Title"]["updateable"]
     assert {"Email", "LastName", "OwnerId"} <= {f["name"] for f in sf.Contact.describe()["fields"]}
+    # A real org's size: the standard Lead fields beyond the seeded ones (Salesforce Object Reference, Lead).
+    assert len(fields) >= 70 and {"Jigsaw", "CleanStatus", "Address", "IsUnreadByOwner"} <= set(fields)
+    assert not fields["CreatedById"]["updateable"]
 
 
 def test_patch_moves_the_modstamp_and_get_reads_back(salesforce_sandbox, sf, org):
