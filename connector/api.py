@@ -11,6 +11,7 @@ from sqlalchemy import select
 from connector.db import get_session
 from connector.db.models import ApiKey, CurrentScore, ModelVersion, utcnow
 from connector.db.scope import InstallationScope
+from connector.security import json_input
 from connector.security.api_keys import key_matches, prefix_of
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -53,7 +54,10 @@ def record_score(crm_id: str):
 
 @bp.post("/score")
 def score_now():
-    body = request.get_json(silent=True)
+    try:
+        body = json_input.loads(request.get_data(cache=False)) if request.is_json else None
+    except json_input.JsonRefused as exc:
+        abort(exc.status, str(exc))
     if not isinstance(body, dict) or not isinstance(body.get("properties"), dict):
         abort(400, 'Send JSON like {"properties": {"email": "...", ...}}.')
     champion = g.scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))

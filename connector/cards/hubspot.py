@@ -14,6 +14,7 @@ from connector.app.public_url import public_request_url
 from connector.db import get_session
 from connector.db.models import Crm, Installation
 from connector.db.scope import InstallationScope
+from connector.security.crm_ids import hubspot_id
 from connector.webhooks.signatures import SignatureInvalid, verify_request
 
 from . import bp
@@ -27,8 +28,8 @@ def hubspot():
                        request.get_data(), request.headers)
     except SignatureInvalid as exc:
         abort(401, f"Signature check failed: {exc}.")
-    portal_id, object_id = request.args.get("portalId", ""), request.args.get("associatedObjectId", "")
-    if not portal_id.isdigit() or not object_id.isdigit():
+    portal_id, object_id = hubspot_id(request.args.get("portalId")), hubspot_id(request.args.get("associatedObjectId"))
+    if portal_id is None or object_id is None:
         abort(400, "portalId and associatedObjectId must be HubSpot ids.")
     installation = get_session().scalars(select(Installation).where(
         Installation.crm == Crm.HUBSPOT, Installation.account_id == portal_id)).one_or_none()

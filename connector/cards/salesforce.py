@@ -7,9 +7,9 @@ entry point mints one after verifying Salesforce's signed request.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
-import json
 
 from flask import abort, current_app, jsonify, request, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -19,6 +19,8 @@ from connector.db import get_session
 from connector.db.models import Crm, Installation
 from connector.db.scope import InstallationScope
 from connector.install.credentials import app_credentials
+from connector.security import json_input
+from connector.security.crm_ids import salesforce_id
 
 from . import bp
 from .record_score import card_data
@@ -50,9 +52,10 @@ def salesforce_score():
 def salesforce_canvas():
     """Canvas signed request (HMAC-SHA256 of the encoded context with the connected app's consumer secret) ->
     a card token for the record being viewed, and the URL to fetch the card with."""
-    context = _verified_canvas_context(request.form.get("signed_request", ""))
-    org_id = (context.get("context", {}).get("organization") or {}).get("organizationId")
-    record_id = ((context.get("context", {}).get("environment") or {}).get("record") or {}).get("Id")
+    envelope = _verified_canvas_envelope(request.form.get("signed_request", ""))
+    context = _member(envelope, "context")
+    org_id = salesforce_id(_member(_member(context, "organization"), "organizationId"))
+    record_id = salesforce_id(_member(_member(_member(context, "environment"), "record"), "Id"))
     if not org_id or not record_id:
         abort(400, "The signed request names no organization or record.")
     installation = get_session().scalars(select(Installation).where(
@@ -64,7 +67,12 @@ def salesforce_canvas():
                    card_url=url_for("cards.salesforce_score", token=token, _external=True))
 
 
-def _verified_canvas_context(signed_request: str) -> dict:
+def _member(value, name: str):
+    # The envelope is signed, but its shape is still Salesforce's to get wrong: walk it without assuming dicts.
+    return value.get(name) if isinstance(value, dict) else None
+
+
+def _verified_canvas_envelope(signed_request: str):
     signature, _, envelope = signed_request.partition(".")
     _, secret = app_credentials(Crm.SALESFORCE)
     if not signature or not envelope or not secret:
@@ -73,8 +81,8 @@ def _verified_canvas_context(signed_request: str) -> dict:
     if not hmac.compare_digest(expected, signature):
         abort(401, "The Canvas signed request does not verify.")
     try:
-        return json.loads(base64.b64decode(envelope))
-    except ValueError:
+        return json_input.loads(base64.b64decode(envelope, validate=True))
+    except (binascii.Error, json_input.JsonRefused):
         abort(400, "The Canvas signed request is not readable.")
 
 

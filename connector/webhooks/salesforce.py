@@ -13,6 +13,7 @@ from sqlalchemy import select
 from connector import jobs
 from connector.db import get_session
 from connector.db.models import Crm, Installation, InstallationStatus
+from connector.security.crm_ids import salesforce_id
 
 from . import bp
 from .receipts import first_seen
@@ -56,7 +57,7 @@ def _read_notifications(body: bytes) -> tuple[str, list[tuple[str, str]]]:
         abort(400, "The Outbound Message has no OrganizationId.")
     found = []
     for notification in notifications.findall(f"{OUTBOUND}Notification"):
-        record_id = (notification.findtext(f"{OUTBOUND}sObject/{ENTERPRISE}Id") or "").strip()
-        if record_id.isalnum():
+        record_id = salesforce_id((notification.findtext(f"{OUTBOUND}sObject/{ENTERPRISE}Id") or "").strip())
+        if record_id is not None:
             found.append(((notification.findtext(f"{OUTBOUND}Id") or "").strip()[:120], record_id))
     return org_id.strip(), found
