@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import functools
+import re
+from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from sqlalchemy import select
@@ -36,10 +38,17 @@ def login_required(view):
     return wrapped
 
 
+_LOCAL_PATH = re.compile(r"/(?!/)[!-~]*")  # printable ASCII without spaces, not starting "//"
+
+
 def _safe_next(target: str | None) -> str:
-    # Only local paths: an attacker-supplied ?next=https://evil must not turn sign-in into a redirector.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    """Only local paths: an attacker-supplied ?next= must not turn sign-in into a redirector. Browsers drop tabs
+    and newlines and read "\\" as "/", so "/\t/evil.example" becomes "//evil.example": any whitespace, control
+    character or backslash makes the target unsafe, and what is left must parse as a path with no host."""
+    if target and _LOCAL_PATH.fullmatch(target) and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("dashboard.installations")
 
 
