@@ -1,4 +1,5 @@
-"""Admin sign-in: the session remembers the admin's id; `login_required` guards the dashboard."""
+"""Admin sign-in: a server-side session (connector.security.sessions) names the admin; `login_required` guards
+views outside the dashboard."""
 from __future__ import annotations
 
 import functools
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from connector.db import get_session
 from connector.db.audit import record_event
 from connector.db.models import AdminUser, utcnow
+from connector.security import sessions
 from connector.security.passwords import password_matches
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -18,8 +20,8 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 @bp.before_app_request
 def load_signed_in_admin() -> None:
-    admin_id = session.get("admin_id")
-    g.admin = get_session().get(AdminUser, admin_id) if admin_id is not None else None
+    g.admin_session = sessions.current(get_session())
+    g.admin = get_session().get(AdminUser, g.admin_session.admin_id) if g.admin_session is not None else None
 
 
 def redirect_to_sign_in():
@@ -63,8 +65,7 @@ def login():
         if admin is None or not password_matches(admin.password_hash, password):
             error = "Unknown email or wrong password."
         else:
-            session.clear()
-            session["admin_id"] = admin.id
+            sessions.start(db, admin)
             admin.last_login_at = utcnow()
             record_event(db, admin.email, "admin.sign_in")
             db.commit()
@@ -74,6 +75,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if g.admin is not None:
+        db = get_session()
+        sessions.end_all(db, g.admin.id)
+        record_event(db, g.admin.email, "admin.sign_out")
+        db.commit()
     session.clear()
     flash("Signed out.")
     return redirect(url_for("auth.login"))

@@ -35,6 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
 
+    app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_MAX_SECONDS"]
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     _fill_embedded_defaults(app, instance)

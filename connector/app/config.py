@@ -52,6 +52,8 @@ DEFAULTS = {
     "WEBHOOK_DEDUPE_SECONDS": 24 * 3600,
     "CARD_TOKEN_MAX_AGE": 15 * 60,  # seconds a signed Salesforce card token stays valid
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms and API bodies are small; refuse anything bigger with a 413
+    "SESSION_IDLE_SECONDS": 2 * 3600,  # a dashboard session unused this long is over
+    "SESSION_MAX_SECONDS": 12 * 3600,  # and any session this old, used or not
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # tokens last as long as the session; a long-open settings form still saves

@@ -18,6 +18,7 @@ from connector.app.instance_secrets import prepend_line
 from connector.db import get_session, migrate
 from connector.db.audit import record_event
 from connector.db.models import AdminUser
+from connector.security import sessions
 from connector.security.credential_store import rotate_all
 from connector.security.passwords import WeakPassword, hash_password
 from connector.security.vault import TokenVault, VaultError
@@ -60,6 +61,19 @@ def admin(ctx: click.Context) -> None:
     _needs_app(ctx)
 
 
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _existing_admin(email: str) -> AdminUser:
+    found = get_session().scalars(select(AdminUser).where(AdminUser.email == email.strip().lower())).first()
+    if found is None:
+        raise click.ClickException(f"no admin with email {email}")
+    return found
+
+
 @admin.command("create")
 @click.option("--email", required=True, help="The admin's sign-in email.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of a prompt.")
@@ -69,10 +83,7 @@ def admin_create(email: str, password_stdin: bool) -> None:
     email = email.strip().lower()
     if "@" not in email:
         raise click.BadParameter("this is not an email address", param_hint="--email")
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     db = get_session()
     if db.scalars(select(AdminUser).where(AdminUser.email == email)).first() is not None:
         raise click.ClickException(f"an admin with email {email} already exists")
@@ -83,6 +94,37 @@ def admin_create(email: str, password_stdin: bool) -> None:
     record_event(db, "cli", "admin.created", email=email)
     db.commit()
     click.echo(f"Admin {email} created.")
+
+
+@admin.command("set-password")
+@click.option("--email", required=True, help="The admin's sign-in email.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of a prompt.")
+@with_appcontext
+def admin_set_password(email: str, password_stdin: bool) -> None:
+    """Change an admin's password; every session of theirs ends (a stolen cookie stops working)."""
+    found = _existing_admin(email)
+    try:
+        found.password_hash = hash_password(_read_password(password_stdin))
+    except WeakPassword as exc:
+        raise click.ClickException(str(exc)) from None
+    db = get_session()
+    sessions.end_all(db, found.id)
+    record_event(db, "cli", "admin.password_changed", email=found.email)
+    db.commit()
+    click.echo(f"Password of {found.email} changed; their sessions have ended.")
+
+
+@admin.command("remove")
+@click.option("--email", required=True, help="The admin's sign-in email.")
+@with_appcontext
+def admin_remove(email: str) -> None:
+    """Remove an admin; their sessions end with them."""
+    found = _existing_admin(email)
+    db = get_session()
+    db.delete(found)  # admin_sessions rows go with it (ON DELETE CASCADE)
+    record_event(db, "cli", "admin.removed", email=found.email)
+    db.commit()
+    click.echo(f"Admin {found.email} removed.")
 
 
 @click.group()
