@@ -62,7 +62,7 @@ def login():
         password = request.form.get("password", "")
         db = get_session()
         admin = db.scalars(select(AdminUser).where(AdminUser.email == email)).one_or_none()
-        if admin is None or not password_matches(admin.password_hash, password):
+        if not password_matches(admin.password_hash if admin is not None else None, password):
             error = "Unknown email or wrong password."
         else:
             sessions.start(db, admin)

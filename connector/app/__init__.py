@@ -13,10 +13,11 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from connector import db
+from connector.security.throttle import throttle_sign_in
 from connector.security.vault import TokenVault
 
 from .celery import celery_init_app
-from .config import DEFAULTS, key_list, normalise_database_url
+from .config import DEFAULTS, key_list, normalise_database_url, shared_redis_url
 from .errors import register_error_handlers
 from .instance_secrets import read_or_create
 
@@ -59,6 +60,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # Machine clients prove themselves otherwise: a Bearer key (API), the CRM's signature (webhooks, cards).
     for blueprint in (api.bp, webhooks.bp, cards.bp):
         csrf.exempt(blueprint)
+    throttle_sign_in(app, "auth.login", shared_redis_url(app.config) or "memory://")
     for command in (db_group, admin, keys):
         app.cli.add_command(command)
     return app

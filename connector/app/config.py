@@ -52,6 +52,9 @@ DEFAULTS = {
     "WEBHOOK_DEDUPE_SECONDS": 24 * 3600,
     "CARD_TOKEN_MAX_AGE": 15 * 60,  # seconds a signed Salesforce card token stays valid
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms and API bodies are small; refuse anything bigger with a 413
+    # Failed sign-ins allowed per account and per client address (Flask-Limiter notation) before a 429.
+    "SIGN_IN_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
+    "SIGN_IN_LIMIT_PER_ADDRESS": "50 per 15 minutes",
     "SESSION_IDLE_SECONDS": 2 * 3600,  # a dashboard session unused this long is over
     "SESSION_MAX_SECONDS": 12 * 3600,  # and any session this old, used or not
     "SESSION_COOKIE_HTTPONLY": True,
@@ -70,6 +73,15 @@ def crm_endpoints(app: Flask, crm: str, login_url: str | None = None, instance_u
     if crm == "salesforce":
         return salesforce_endpoints(login_url or config["SALESFORCE_LOGIN_URL"], instance_url)
     raise ValueError(f"unknown CRM {crm!r}")
+
+
+def shared_redis_url(config) -> str | None:
+    """The Redis every process of a deployment shares: REDIS_URL, or the broker when it is Redis; None in
+    embedded mode (a memory:// broker), where in-process state is enough."""
+    if config.get("REDIS_URL"):
+        return config["REDIS_URL"]
+    broker = config["CELERY_BROKER_URL"] or ""
+    return broker if broker.startswith(("redis://", "rediss://")) else None
 
 
 def normalise_database_url(url: str) -> str:
