@@ -10,6 +10,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import time
 
 from flask import abort, current_app, jsonify, request, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -53,6 +54,7 @@ def salesforce_canvas():
     """Canvas signed request (HMAC-SHA256 of the encoded context with the connected app's consumer secret) ->
     a card token for the record being viewed, and the URL to fetch the card with."""
     envelope = _verified_canvas_envelope(request.form.get("signed_request", ""))
+    _refuse_stale(_member(envelope, "issuedAt"))
     context = _member(envelope, "context")
     org_id = salesforce_id(_member(_member(context, "organization"), "organizationId"))
     record_id = salesforce_id(_member(_member(_member(context, "environment"), "record"), "Id"))
@@ -65,6 +67,15 @@ def salesforce_canvas():
     token = issue_card_token(installation.id, record_id)
     return jsonify(token=token, expires_in=current_app.config["CARD_TOKEN_MAX_AGE"],
                    card_url=url_for("cards.salesforce_score", token=token, _external=True))
+
+
+def _refuse_stale(issued_at) -> None:
+    """A signed request is a bearer credential: without this, one captured in 2001 would still mint tokens."""
+    window = current_app.config["CANVAS_MAX_AGE_SECONDS"]
+    if isinstance(issued_at, bool) or not isinstance(issued_at, int):
+        abort(401, "The Canvas signed request has no issuedAt time.")
+    if abs(time.time() - issued_at) > window:
+        abort(401, f"The Canvas signed request was issued more than {window} seconds from now; reload the page.")
 
 
 def _member(value, name: str):

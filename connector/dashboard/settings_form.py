@@ -62,6 +62,7 @@ def parse_settings(form: MultiDict) -> tuple[InstallationSettings, dict[str, str
         keep_columns=_names(form.get("keep_columns", "")),
         retrain_auc_below=_number(form, "retrain_auc_below", errors),
         retrain_psi_from=_number(form, "retrain_psi_from", errors),
+        legacy_cards=form.get("legacy_cards") == "on",
     )
     return settings, errors
 
@@ -76,5 +77,6 @@ def form_values(settings: InstallationSettings) -> dict[str, str]:
         segments="\n".join(f"{s.name}: {s.property} = {', '.join(s.values)}" for s in settings.segments),
         protected_columns=", ".join(settings.protected_columns), keep_columns=", ".join(settings.keep_columns),
         retrain_auc_below=str(settings.retrain_auc_below), retrain_psi_from=str(settings.retrain_psi_from),
+        legacy_cards="on" if settings.legacy_cards else "",
     )
     return values

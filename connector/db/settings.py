@@ -72,6 +72,9 @@ class InstallationSettings:
     # (PSI, training week vs latest week) reaches `retrain_psi_from` (0.25 is the usual "act" level).
     retrain_auc_below: float = 0.65
     retrain_psi_from: float = 0.25
+    # HubSpot legacy CRM cards sign with v2, which has no timestamp (a captured fetch replays forever): refused
+    # unless an admin turns this on for an app that still has them.
+    legacy_cards: bool = False
 
     @classmethod
     def defaults(cls, crm: str) -> "InstallationSettings":
@@ -96,6 +99,7 @@ class InstallationSettings:
             keep_columns=tuple(data.get("keep_columns", ())),
             retrain_auc_below=float(data.get("retrain_auc_below", base.retrain_auc_below)),
             retrain_psi_from=float(data.get("retrain_psi_from", base.retrain_psi_from)),
+            legacy_cards=bool(data.get("legacy_cards", base.legacy_cards)),
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -46,15 +46,18 @@ def verify_v2(secret: str, method: str, uri: str, body: bytes, signature: str | 
         raise SignatureInvalid("the v2 signature does not match")
 
 
-def verify_request(secret: str, method: str, uri: str, body: bytes, headers) -> None:
-    """v3 when the request carries it, else v2 (legacy CRM cards send only that)."""
+def verify_request(secret: str, method: str, uri: str, body: bytes, headers, allow_v2: bool) -> None:
+    """v3 when the request carries it; v2 (legacy CRM cards send only that) only when `allow_v2`, since a v2
+    signature has no timestamp and a captured request could be replayed forever."""
     if not secret:
         raise SignatureInvalid("the HubSpot app secret is not configured")
     if headers.get("X-HubSpot-Signature-v3"):
         verify_v3(secret, method, uri, body, headers.get("X-HubSpot-Signature-v3"),
                   headers.get("X-HubSpot-Request-Timestamp"))
-    else:
+    elif allow_v2:
         verify_v2(secret, method, uri, body, headers.get("X-HubSpot-Signature"))
+    else:
+        raise SignatureInvalid("send a v3 signature (legacy v2 cards are not enabled for this portal)")
 
 
 def _decode_uri(uri: str) -> str:
