@@ -20,6 +20,7 @@ from .celery import celery_init_app
 from .config import DEFAULTS, key_list, normalise_database_url, shared_redis_url
 from .errors import register_error_handlers
 from .instance_secrets import read_or_create
+from .public_url import require_public_url_under_gunicorn
 
 csrf = CSRFProtect()
 
@@ -37,6 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_MAX_SECONDS"]
+    require_public_url_under_gunicorn(app)
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     _fill_embedded_defaults(app, instance)

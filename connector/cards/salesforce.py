@@ -12,10 +12,11 @@ import hashlib
 import hmac
 import time
 
-from flask import abort, current_app, jsonify, request, url_for
+from flask import abort, current_app, jsonify, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from connector.app.public_url import public_url_for
 from connector.db import get_session
 from connector.db.models import Crm, Installation
 from connector.db.scope import InstallationScope
@@ -66,7 +67,7 @@ def salesforce_canvas():
         abort(404, f"No installation for Salesforce org {org_id}.")
     token = issue_card_token(installation.id, record_id)
     return jsonify(token=token, expires_in=current_app.config["CARD_TOKEN_MAX_AGE"],
-                   card_url=url_for("cards.salesforce_score", token=token, _external=True))
+                   card_url=public_url_for("cards.salesforce_score", token=token))
 
 
 def _refuse_stale(issued_at) -> None:

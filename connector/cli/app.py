@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from connector.app import create_app
 from connector.app.instance_secrets import prepend_line
+from connector.app.public_url import is_loopback
 from connector.db import get_session, migrate
 from connector.db.audit import record_event
 from connector.db.models import AdminUser
@@ -179,6 +180,10 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     """
     _needs_app(ctx)
     app = ctx.find_object(ScriptInfo).load_app()
+    if not app.config["PUBLIC_URL"] and not is_loopback(host):
+        # Reachable from other machines means production: links must not come from whatever Host a request names.
+        raise click.ClickException(f"--host {host} is reachable from other machines: set LEADSCORE_PUBLIC_URL "
+                                   "(the https URL CRMs and browsers use) first.")
     if app.config["AUTO_MIGRATE"]:
         migrate.upgrade(app.config["DATABASE_URL"])
     server = listen(app, host, port)  # the same foreground WSGI server as `leadscore sandbox`
