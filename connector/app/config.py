@@ -58,6 +58,7 @@ DEFAULTS = {
     "SIGN_IN_LIMIT_PER_ADDRESS": "50 per 15 minutes",
     "SESSION_IDLE_SECONDS": 2 * 3600,  # a dashboard session unused this long is over
     "SESSION_MAX_SECONDS": 12 * 3600,  # and any session this old, used or not
+    "SESSION_COOKIE_SECURE": None,  # None: Secure whenever PUBLIC_URL is https (connector.security.headers)
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # tokens last as long as the session; a long-open settings form still saves

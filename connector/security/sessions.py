@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, session
+from flask import current_app, g, session
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -52,6 +52,18 @@ def current(db: Session) -> AdminSession | None:
         row.last_seen_at = now
         db.commit()
     return row
+
+
+def server_data(key: str) -> dict:
+    """What this browser's session keeps server-side under `key` (never in the cookie, which is only signed:
+    anyone holding it can read it). Needs a signed-in admin."""
+    return dict((g.admin_session.data or {}).get(key, {}))
+
+
+def keep_server_data(db: Session, key: str, value: dict) -> None:
+    row = g.admin_session
+    row.data = {**(row.data or {}), key: value}  # a new dict: the JSON column only notices reassignment
+    db.commit()
 
 
 def end_all(db: Session, admin_id: int) -> None:
