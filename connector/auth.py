@@ -12,7 +12,7 @@ from sqlalchemy import select
 from connector.db import get_session
 from connector.db.audit import record_event
 from connector.db.models import AdminUser, utcnow
-from connector.security import sessions
+from connector.security import roles, sessions
 from connector.security.passwords import password_matches
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -22,6 +22,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 def load_signed_in_admin() -> None:
     g.admin_session = sessions.current(get_session())
     g.admin = get_session().get(AdminUser, g.admin_session.admin_id) if g.admin_session is not None else None
+    return roles.check_request(redirect_to_sign_in)  # every view and action, in one place (default deny)
 
 
 def redirect_to_sign_in():
