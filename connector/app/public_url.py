@@ -42,11 +42,11 @@ def public_url_for(endpoint: str, **values) -> str:
 
 
 def public_request_url() -> str:
-    """The full URL of the current request (query included), behind PUBLIC_URL when one is configured."""
-    base = current_app.config.get("PUBLIC_URL")
-    if not base:
-        return request.url  # only compared with a signature: a forged Host header just fails the check
-    query = request.query_string.decode()
+    """The full URL of the current request as the sender signed it: behind PUBLIC_URL when one is configured
+    (without it, the Host header: only compared with a signature, so a forged one just fails the check), and
+    the query exactly as sent (request.url would decode %C3%A9 to é and %5B to [, which HubSpot signs encoded)."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    query = request.query_string.decode("latin-1")
     return base.rstrip("/") + request.path + (f"?{query}" if query else "")
 
 

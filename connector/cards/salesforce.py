@@ -22,6 +22,7 @@ from connector.db.models import Crm, Installation
 from connector.db.scope import InstallationScope
 from connector.install.credentials import app_credentials
 from connector.security import json_input
+from connector.security.compare import same_secret
 from connector.security.crm_ids import salesforce_id
 
 from . import bp
@@ -43,8 +44,10 @@ def salesforce_score():
         abort(401, "The card token has expired; reload the record page.")
     except BadSignature:
         abort(401, "The card token is not valid.")
-    scope = InstallationScope.load(get_session(), int(claims["i"]))
-    data = card_data(scope, str(claims["r"])) if scope is not None else None
+    if not (isinstance(claims, dict) and type(claims.get("i")) is int and isinstance(claims.get("r"), str)):
+        abort(401, "The card token is not valid.")  # ours are; a token of another shape was signed by mistake
+    scope = InstallationScope.load(get_session(), claims["i"])
+    data = card_data(scope, claims["r"]) if scope is not None else None
     if data is None:
         abort(404, f"No score for record {claims['r']}.")
     return jsonify(data)
@@ -90,7 +93,7 @@ def _verified_canvas_envelope(signed_request: str):
     if not signature or not envelope or not secret:
         abort(401, "Send the Canvas signed_request.")
     expected = base64.b64encode(hmac.new(secret.encode(), envelope.encode(), hashlib.sha256).digest()).decode()
-    if not hmac.compare_digest(expected, signature):
+    if not same_secret(expected, signature):
         abort(401, "The Canvas signed request does not verify.")
     try:
         return json_input.loads(base64.b64decode(envelope, validate=True))

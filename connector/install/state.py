@@ -6,13 +6,13 @@ Salesforce PKCE verifier) stays on the server: the session cookie is signed, not
 """
 from __future__ import annotations
 
-import hmac
 import secrets
 from typing import Any
 
 from flask import abort
 
 from connector.db import get_session
+from connector.security.compare import same_secret
 from connector.security.sessions import keep_server_data, server_data
 
 SESSION_KEY = "oauth_installs"
@@ -34,7 +34,7 @@ def finish(crm: str, presented: str | None) -> dict[str, Any]:
     keep_server_data(get_session(), SESSION_KEY, pending)
     if remembered is None:
         abort(400, "This install link has expired or was already used. Start the install again.")
-    if not presented or not hmac.compare_digest(remembered["state"], presented):
+    if not presented or not same_secret(remembered["state"], presented):
         abort(400, "The install could not be verified (state mismatch). Start the install again from the dashboard.")
     remembered.pop("state")
     return remembered

@@ -18,6 +18,7 @@ from connector import jobs
 from connector.app.public_url import public_url_for
 from connector.db import get_session
 from connector.db.models import Crm, Installation, InstallationStatus
+from connector.security.compare import same_secret
 from connector.security.crm_ids import salesforce_id
 
 from . import bp
@@ -50,7 +51,7 @@ def salesforce(secret: str):
     installation = session.scalars(select(Installation).where(
         Installation.crm == Crm.SALESFORCE, Installation.account_id == org_id)).one_or_none()
     # One answer for an unknown org and a wrong secret: a caller learns nothing about which orgs are installed.
-    if installation is None or not hmac.compare_digest(outbound_secret(installation), secret):
+    if installation is None or not same_secret(outbound_secret(installation), secret):
         abort(401, "Send Outbound Messages to the endpoint URL shown on the installation's page.")
     if installation.status is InstallationStatus.ACTIVE and notifications:
         # A notification without an Id is keyed by the whole message, so a replay of the same bytes is a repeat.

@@ -11,6 +11,8 @@ import hashlib
 import hmac
 import time
 
+from connector.security.compare import same_secret
+
 MAX_AGE_MS = 5 * 60 * 1000
 # HubSpot decodes these in the URI before signing (its request-validation guide); so must we.
 _DECODED = {"%3A": ":", "%2F": "/", "%3F": "?", "%40": "@", "%21": "!", "%24": "$", "%27": "'", "%28": "(",
@@ -34,7 +36,7 @@ def verify_v3(secret: str, method: str, uri: str, body: bytes, signature: str | 
         raise SignatureInvalid("the request timestamp is more than 5 minutes away from now")
     message = method.upper().encode() + _decode_uri(uri).encode() + body + timestamp.encode()
     expected = base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest()).decode()
-    if not hmac.compare_digest(expected, signature):
+    if not same_secret(expected, signature):
         raise SignatureInvalid("the v3 signature does not match")
 
 
@@ -42,7 +44,7 @@ def verify_v2(secret: str, method: str, uri: str, body: bytes, signature: str | 
     if not signature:
         raise SignatureInvalid("missing X-HubSpot-Signature header")
     expected = hashlib.sha256(secret.encode() + method.upper().encode() + uri.encode() + body).hexdigest()
-    if not hmac.compare_digest(expected, signature.lower()):
+    if not same_secret(expected, signature.lower()):
         raise SignatureInvalid("the v2 signature does not match")
 
 

@@ -60,9 +60,12 @@ def api_key(app, installation_id, champion_artefact) -> str:
 
 def hubspot_v3_headers(url: str, body: bytes, method: str = "POST", stamp_ms: int | None = None,
                        secret: str = HUBSPOT_SECRET) -> dict:
+    from connector.webhooks.signatures import _decode_uri
+
     stamp = str(int(time.time() * 1000) if stamp_ms is None else stamp_ms)
+    # HubSpot signs the URI with a few characters decoded (%40 as @, %3A as :, ...) and the rest as sent.
     return {"Content-Type": "application/json", "X-HubSpot-Request-Timestamp": stamp,
-            "X-HubSpot-Signature-v3": signature_v3(secret, method, url, body, stamp)}
+            "X-HubSpot-Signature-v3": signature_v3(secret, method, _decode_uri(url), body, stamp)}
 
 
 def hubspot_v2_headers(url: str, body: bytes = b"", method: str = "GET", secret: str = HUBSPOT_SECRET) -> dict:

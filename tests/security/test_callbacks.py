@@ -99,3 +99,13 @@ def test_an_outbound_message_without_notification_ids_sent_twice_queues_once(app
     for _ in range(2):
         assert client.post(endpoint, data=body, content_type="text/xml").status_code == 200
     assert len(sent_tasks) == 1
+
+
+def test_a_signed_card_fetch_with_encoded_characters_in_its_query_verifies(app, client):
+    # Found by the fuzz test: the URL was rebuilt decoded (é, [), so HubSpot's signature over the encoded query
+    # never matched and such fetches were refused.
+    add_installation(app, account_id="777")
+    query = "portalId=777&associatedObjectId=501&userEmail=ren%C3%A9%40example.com&tag=%5Bvip%5D"
+    url = f"http://localhost/cards/hubspot?{query}"
+    answer = client.get(f"/cards/hubspot?{query}", headers=hubspot_v3_headers(url, b"", method="GET"))
+    assert answer.status_code == 200, answer.json

@@ -69,7 +69,7 @@ def test_a_validly_signed_canvas_request_of_the_wrong_shape_is_refused(app, clie
     assert 400 <= answer.status_code < 500, answer.status_code
 
 
-@pytest.mark.parametrize("query", ["portalId=777&associatedObjectId=²", "portalId=٣&associatedObjectId=5"])
+@pytest.mark.parametrize("query", ["portalId=777&associatedObjectId=%C2%B2", "portalId=%D9%A3&associatedObjectId=5"])
 def test_a_signed_hubspot_card_fetch_with_non_ascii_digits_is_refused(app, client, query):
     from .conftest import hubspot_v3_headers
 
@@ -77,3 +77,28 @@ def test_a_signed_hubspot_card_fetch_with_non_ascii_digits_is_refused(app, clien
     url = f"http://localhost/cards/hubspot?{query}"
     answer = client.get(f"/cards/hubspot?{query}", headers=hubspot_v3_headers(url, b"", method="GET"))
     assert answer.status_code == 400
+
+
+# Found by the fuzz test: hmac.compare_digest raises TypeError on str with non-ASCII characters.
+def test_non_ascii_signatures_and_secrets_are_refused_not_500(app, client, admin):
+    add_installation(app, crm="salesforce", account_id=SF_ORG)
+    assert client.post("/cards/salesforce/canvas", data={"signed_request": "é.e30="}).status_code == 401
+    stamp = str(int(time.time() * 1000))
+    forged = client.post("/webhooks/hubspot", data=b"[]", headers={"X-HubSpot-Request-Timestamp": stamp,
+                                                                   "X-HubSpot-Signature-v3": "é" * 44})
+    assert forged.status_code == 401
+    from tests.app.test_webhooks import OUTBOUND
+
+    outbound = OUTBOUND.format(org=SF_ORG, notifications="")
+    assert client.post("/webhooks/salesforce/é", data=outbound, content_type="text/xml").status_code == 401
+    app.config.update(HUBSPOT_CLIENT_ID="client-id")
+    client.get("/install/hubspot")  # a pending install, so the callback compares states
+    assert client.get("/install/hubspot/callback?state=é&code=x").status_code == 400
+
+
+def test_a_card_token_of_the_wrong_shape_is_refused(app, client):
+    from connector.cards.salesforce import _serializer
+
+    with app.test_request_context():
+        token = _serializer().dumps({"i": None, "r": ["x"]})
+    assert client.get(f"/cards/salesforce/score?token={token}").status_code == 401
