@@ -56,6 +56,9 @@ DEFAULTS = {
     # Failed sign-ins allowed per account and per client address (Flask-Limiter notation) before a 429.
     "SIGN_IN_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
     "SIGN_IN_LIMIT_PER_ADDRESS": "50 per 15 minutes",
+    # Reverse proxies in front of the app whose X-Forwarded-For is trusted (werkzeug's ProxyFix); 0 = none, so
+    # a client cannot pick its own address for the per-address limit.
+    "TRUSTED_PROXIES": 0,
     "SESSION_IDLE_SECONDS": 2 * 3600,  # a dashboard session unused this long is over
     "SESSION_MAX_SECONDS": 12 * 3600,  # and any session this old, used or not
     "SESSION_COOKIE_SECURE": None,  # None: Secure whenever PUBLIC_URL is https (connector.security.headers)

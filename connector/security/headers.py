@@ -1,4 +1,5 @@
-"""Response headers against framing and injection, and the session cookie's Secure flag.
+"""Response headers against framing and injection, the session cookie's Secure flag, and which proxy's
+X-Forwarded-For names the client.
 
 The dashboard may not be framed at all (its one-button forms, Disconnect and Sync, could be clickjacked);
 the card routes may be framed only by the CRMs that show them (Salesforce Canvas and Lightning pages,
@@ -7,6 +8,7 @@ HubSpot's record pages). X-Frame-Options cannot name origins, so card routes rel
 from __future__ import annotations
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CRM_FRAME_ORIGINS = ("https://*.salesforce.com", "https://*.force.com", "https://*.visualforce.com",
                      "https://*.lightning.force.com", "https://app.hubspot.com", "https://app-eu1.hubspot.com")
@@ -31,6 +33,8 @@ def add_security_headers(response):
 
 
 def init_app(app: Flask) -> None:
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
     if app.config.get("SESSION_COOKIE_SECURE") is None:
         # Behind https every cookie must be Secure; plain http (embedded mode on this machine) cannot send them.
         app.config["SESSION_COOKIE_SECURE"] = (app.config.get("PUBLIC_URL") or "").startswith("https://")

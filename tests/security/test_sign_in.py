@@ -83,3 +83,20 @@ def test_counters_live_in_the_shared_redis_so_every_web_process_sees_them(app, r
     first, second = web_process(), web_process()
     assert [wrong(first, email).status_code, wrong(second, email).status_code] == [200, 200]
     assert wrong(first, email).status_code == 429 and wrong(second, email).status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_address_is_limited(tmp_path, app):
+    from connector.app import create_app
+
+    proxied = create_app({**{k: app.config[k] for k in ("TESTING", "SECRET_KEY", "ENCRYPTION_KEYS", "DATABASE_URL")},
+                          "INSTANCE_PATH": str(tmp_path / "proxied"), "TRUSTED_PROXIES": 1,
+                          "SIGN_IN_LIMIT_PER_ADDRESS": "2 per 15 minutes"}).test_client()
+
+    def from_client(address: str, email: str):
+        actions = AdminActions(proxied)
+        return proxied.post("/auth/login", data={"email": email, "password": "wrong password x",
+                                                 "csrf_token": actions.csrf_token()},
+                            headers={"X-Forwarded-For": address}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+
+    assert [from_client("203.0.113.5", f"u{n}@example.com").status_code for n in range(3)] == [200, 200, 429]
+    assert from_client("198.51.100.9", "u9@example.com").status_code == 200  # another client behind the same proxy
