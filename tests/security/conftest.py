@@ -11,10 +11,10 @@ import time
 import pytest
 
 from connector.db import get_session
-from connector.db.models import ApiKey, ModelVersion
+from connector.db.models import ModelVersion
 from connector.db.scope import InstallationScope
 from connector.sandbox.hubspot import signature_v3
-from connector.security.api_keys import issue_key
+from tests.app.test_api import give_key
 from tests.app.conftest import (  # noqa: F401  (fixtures)
     AdminActions, add_installation, admin, app, client, database_url, installation_id, runner, sent_tasks,
     throwaway_postgres,
@@ -37,15 +37,6 @@ def champion_artefact() -> bytes:
 
     frame, facts = b2b_leads(n=300)
     return train(frame, TrainingOptions(target=facts["target"], id_column=facts["id"], learner="logistic")).model.to_bytes()
-
-
-def give_key(app, installation_id: int) -> str:
-    issued = issue_key()
-    with app.app_context():
-        InstallationScope.load(get_session(), installation_id).add(
-            ApiKey(prefix=issued.prefix, key_hash=issued.key_hash, label="tests"))
-        get_session().commit()
-    return issued.plaintext
 
 
 @pytest.fixture

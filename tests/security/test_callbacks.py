@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
-
 from connector.db import get_session
 from connector.db.models import Installation
 from tests.app.test_webhooks import NOTIFICATION, OUTBOUND, outbound_path

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from tests.app.test_webhooks import NOTIFICATION, OUTBOUND, outbound_path
 
 from .conftest import (
-    SF_ORG, add_installation, canvas_signed_request, give_key, hubspot_v3_headers, post_webhook,
+    SF_ORG, add_installation, canvas_signed_request, hubspot_v3_headers, post_webhook,
 )
 
 EXAMPLES = 200
