@@ -51,7 +51,9 @@ DEFAULTS = {
     # (notification) seen again within this many seconds is not acted on twice.
     "WEBHOOK_DEDUPE_SECONDS": 24 * 3600,
     "CARD_TOKEN_MAX_AGE": 15 * 60,  # seconds a signed Salesforce card token stays valid
-    "CANVAS_MAX_AGE_SECONDS": 15 * 60,  # a Canvas signed request (its issuedAt, epoch seconds) older than this is refused
+    # A Canvas signed request whose issuedAt (when its OAuth token was issued) is further than this from now is
+    # refused: Salesforce's tokens last about 2 hours, and Canvas re-posts a fresh signed request after that.
+    "CANVAS_MAX_AGE_SECONDS": 2 * 3600,
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms and API bodies are small; refuse anything bigger with a 413
     # Failed sign-ins allowed per account and per client address (Flask-Limiter notation) before a 429.
     "SIGN_IN_LIMIT_PER_ACCOUNT": "10 per 15 minutes",

@@ -74,10 +74,16 @@ def salesforce_canvas():
 
 
 def _refuse_stale(issued_at) -> None:
-    """A signed request is a bearer credential: without this, one captured in 2001 would still mint tokens."""
+    """A signed request is a bearer credential: without this, one captured in 2001 would still mint tokens.
+
+    Salesforce documents `issuedAt` as when the request's OAuth token was issued (tokens last about 2 hours,
+    hence the default window) without promising its unit, so milliseconds are read as well as seconds.
+    """
     window = current_app.config["CANVAS_MAX_AGE_SECONDS"]
     if isinstance(issued_at, bool) or not isinstance(issued_at, int):
         abort(401, "The Canvas signed request has no issuedAt time.")
+    if issued_at > 10 ** 11:  # later than the year 5138 in seconds: a time in milliseconds
+        issued_at //= 1000
     if abs(time.time() - issued_at) > window:
         abort(401, f"The Canvas signed request was issued more than {window} seconds from now; reload the page.")
 
