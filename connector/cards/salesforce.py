@@ -44,7 +44,8 @@ def salesforce_score():
         abort(401, "The card token has expired; reload the record page.")
     except BadSignature:
         abort(401, "The card token is not valid.")
-    if not (isinstance(claims, dict) and type(claims.get("i")) is int and isinstance(claims.get("r"), str)):
+    if not (isinstance(claims, dict) and type(claims.get("i")) is int and 0 < claims["i"] < 2 ** 63
+            and isinstance(claims.get("r"), str)):
         abort(401, "The card token is not valid.")  # ours are; a token of another shape was signed by mistake
     scope = InstallationScope.load(get_session(), claims["i"])
     data = card_data(scope, claims["r"]) if scope is not None else None

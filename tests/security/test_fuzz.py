@@ -171,7 +171,8 @@ def test_salesforce_canvas_forged(client, signed_request):
 
 
 @FUZZ
-@given(token=st.text(max_size=120), claims=st.none() | st.fixed_dictionaries({"i": values, "r": values}))
+@given(token=st.text(max_size=120), claims=st.none() | st.fixed_dictionaries({"i": values, "r": values})
+       | st.fixed_dictionaries({"i": st.integers(), "r": st.text(max_size=30)}))
 def test_salesforce_card_score(app, client, token, claims):
     if claims is not None:
         from connector.cards.salesforce import _serializer

@@ -99,6 +99,7 @@ def test_non_ascii_signatures_and_secrets_are_refused_not_500(app, client, admin
 def test_a_card_token_of_the_wrong_shape_is_refused(app, client):
     from connector.cards.salesforce import _serializer
 
-    with app.test_request_context():
-        token = _serializer().dumps({"i": None, "r": ["x"]})
-    assert client.get(f"/cards/salesforce/score?token={token}").status_code == 401
+    for claims in ({"i": None, "r": ["x"]}, {"i": 2 ** 63, "r": "00Q000000000001AAA"}):  # the second: by the fuzz test
+        with app.test_request_context():
+            token = _serializer().dumps(claims)
+        assert client.get(f"/cards/salesforce/score?token={token}").status_code == 401
