@@ -2,22 +2,31 @@
 
 GET  /api/v1/records/<crm_id>/score   the latest score of one record
 POST /api/v1/score                    score a record's properties now, through the champion model
+GET  /api/v1/openapi.json             the OpenAPI description of the two above (no key needed)
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, request
+from pathlib import Path
+
+from flask import Blueprint, abort, g, jsonify, request, send_file
 from sqlalchemy import select
 
 from connector.db import get_session
 from connector.db.models import ApiKey, CurrentScore, ModelVersion, utcnow
 from connector.db.scope import InstallationScope
+from connector.security import json_input
 from connector.security.api_keys import key_matches, prefix_of
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
+OPENAPI = Path(__file__).with_name("openapi.json")
+
+
 @bp.before_request
 def authenticate() -> None:
+    if request.endpoint == "api.openapi":
+        return  # the description is public; what it describes is not
     scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
     prefix = prefix_of(presented.strip()) if scheme.lower() == "bearer" else None
     key = None
@@ -28,6 +37,11 @@ def authenticate() -> None:
     key.last_used_at = utcnow()
     get_session().commit()
     g.scope = InstallationScope.load(get_session(), key.installation_id)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return send_file(OPENAPI, mimetype="application/json", max_age=3600)
 
 
 def _score_json(row: CurrentScore) -> dict:
@@ -53,7 +67,10 @@ def record_score(crm_id: str):
 
 @bp.post("/score")
 def score_now():
-    body = request.get_json(silent=True)
+    try:
+        body = json_input.loads(request.get_data(cache=False)) if request.is_json else None
+    except json_input.JsonRefused as exc:
+        abort(exc.status, str(exc))
     if not isinstance(body, dict) or not isinstance(body.get("properties"), dict):
         abort(400, 'Send JSON like {"properties": {"email": "...", ...}}.')
     champion = g.scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))

@@ -1,7 +1,10 @@
-"""Admin sign-in: the session remembers the admin's id; `login_required` guards the dashboard."""
+"""Admin sign-in: a server-side session (connector.security.sessions) names the admin; `login_required` guards
+views outside the dashboard."""
 from __future__ import annotations
 
 import functools
+import re
+from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from sqlalchemy import select
@@ -9,6 +12,7 @@ from sqlalchemy import select
 from connector.db import get_session
 from connector.db.audit import record_event
 from connector.db.models import AdminUser, utcnow
+from connector.security import roles, sessions
 from connector.security.passwords import password_matches
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -16,8 +20,9 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 @bp.before_app_request
 def load_signed_in_admin() -> None:
-    admin_id = session.get("admin_id")
-    g.admin = get_session().get(AdminUser, admin_id) if admin_id is not None else None
+    g.admin_session = sessions.current(get_session())
+    g.admin = get_session().get(AdminUser, g.admin_session.admin_id) if g.admin_session is not None else None
+    return roles.check_request(redirect_to_sign_in)  # every view and action, in one place (default deny)
 
 
 def redirect_to_sign_in():
@@ -36,10 +41,17 @@ def login_required(view):
     return wrapped
 
 
+_LOCAL_PATH = re.compile(r"/(?!/)[!-~]*")  # printable ASCII without spaces, not starting "//"
+
+
 def _safe_next(target: str | None) -> str:
-    # Only local paths: an attacker-supplied ?next=https://evil must not turn sign-in into a redirector.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    """Only local paths: an attacker-supplied ?next= must not turn sign-in into a redirector. Browsers drop tabs
+    and newlines and read "\\" as "/", so "/\t/evil.example" becomes "//evil.example": any whitespace, control
+    character or backslash makes the target unsafe, and what is left must parse as a path with no host."""
+    if target and _LOCAL_PATH.fullmatch(target) and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("dashboard.installations")
 
 
@@ -51,11 +63,10 @@ def login():
         password = request.form.get("password", "")
         db = get_session()
         admin = db.scalars(select(AdminUser).where(AdminUser.email == email)).one_or_none()
-        if admin is None or not password_matches(admin.password_hash, password):
+        if not password_matches(admin.password_hash if admin is not None else None, password):
             error = "Unknown email or wrong password."
         else:
-            session.clear()
-            session["admin_id"] = admin.id
+            sessions.start(db, admin)
             admin.last_login_at = utcnow()
             record_event(db, admin.email, "admin.sign_in")
             db.commit()
@@ -65,6 +76,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if g.admin is not None:
+        db = get_session()
+        sessions.end_all(db, g.admin.id)
+        record_event(db, g.admin.email, "admin.sign_out")
+        db.commit()
     session.clear()
     flash("Signed out.")
     return redirect(url_for("auth.login"))

@@ -14,13 +14,11 @@ from functools import lru_cache
 import redis
 from flask import current_app
 
+from connector.app.config import shared_redis_url
+
 
 def redis_url() -> str | None:
-    config = current_app.config
-    if config.get("REDIS_URL"):
-        return config["REDIS_URL"]
-    broker = config["CELERY_BROKER_URL"] or ""
-    return broker if broker.startswith(("redis://", "rediss://")) else None
+    return shared_redis_url(current_app.config)
 
 
 def key(*parts: object) -> str:

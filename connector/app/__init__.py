@@ -13,13 +13,17 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from connector import db
+from connector.security import headers as security_headers
+from connector.security import log_scrub
+from connector.security.throttle import throttle_sign_in
 from connector.security.vault import TokenVault
 
 from .celery import celery_init_app
 from .commands import admin, db_group, keys
-from .config import DEFAULTS, key_list, normalise_database_url
+from .config import DEFAULTS, key_list, normalise_database_url, shared_redis_url
 from .errors import register_error_handlers
-from .instance_secrets import read_or_create
+from .instance_secrets import make_private, read_or_create
+from .public_url import require_public_url_under_gunicorn
 
 csrf = CSRFProtect()
 
@@ -36,9 +40,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
 
+    app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_MAX_SECONDS"]
+    require_public_url_under_gunicorn(app)
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     _fill_embedded_defaults(app, instance)
+    make_private(instance, app.config["DATABASE_URL"])
+    security_headers.init_app(app)
+    log_scrub.install()
 
     db.init_app(app)
     app.extensions["vault"] = TokenVault(app.config["ENCRYPTION_KEYS"])
@@ -58,6 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # Machine clients prove themselves otherwise: a Bearer key (API), the CRM's signature (webhooks, cards).
     for blueprint in (api.bp, webhooks.bp, cards.bp):
         csrf.exempt(blueprint)
+    throttle_sign_in(app, "auth.login", shared_redis_url(app.config) or "memory://")
     for command in (db_group, admin, keys):
         app.cli.add_command(command)
     return app

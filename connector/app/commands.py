@@ -17,6 +17,7 @@ from sqlalchemy import select
 from connector.db import get_session, migrate
 from connector.db.audit import record_event
 from connector.db.models import AdminUser
+from connector.security import roles, sessions
 from connector.security.credential_store import rotate_all
 from connector.security.passwords import WeakPassword, hash_password
 from connector.security.vault import TokenVault, VaultError
@@ -73,30 +74,91 @@ def admin(ctx: click.Context) -> None:
     needs_app(ctx)
 
 
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _existing_admin(email: str) -> AdminUser:
+    found = get_session().scalars(select(AdminUser).where(AdminUser.email == email.strip().lower())).first()
+    if found is None:
+        raise click.ClickException(f"no admin with email {email}")
+    return found
+
+
+ROLE_OPTION = click.option("--role", type=click.Choice(roles.ROLES), default=roles.OWNER, show_default=True,
+                           help="owner: everything; admin: settings, rules, syncs, installs; viewer: read only.")
+
+
 @admin.command("create")
 @click.option("--email", required=True, help="The admin's sign-in email.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of a prompt.")
+@ROLE_OPTION
 @with_appcontext
-def admin_create(email: str, password_stdin: bool) -> None:
+def admin_create(email: str, password_stdin: bool, role: str) -> None:
     """Create an admin who can sign in to the dashboard."""
     email = email.strip().lower()
     if "@" not in email:
         raise click.BadParameter("this is not an email address", param_hint="--email")
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     _schema_current(current_app.config)
     db = get_session()
     if db.scalars(select(AdminUser).where(AdminUser.email == email)).first() is not None:
         raise click.ClickException(f"an admin with email {email} already exists")
     try:
-        db.add(AdminUser(email=email, password_hash=hash_password(password)))
+        db.add(AdminUser(email=email, password_hash=hash_password(password), role=role))
     except WeakPassword as exc:
         raise click.ClickException(str(exc)) from None
-    record_event(db, "cli", "admin.created", email=email)
+    record_event(db, "cli", "admin.created", email=email, role=role)
     db.commit()
     click.echo(f"Admin {email} created.")
+
+
+@admin.command("set-password")
+@click.option("--email", required=True, help="The admin's sign-in email.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of a prompt.")
+@with_appcontext
+def admin_set_password(email: str, password_stdin: bool) -> None:
+    """Change an admin's password; every session of theirs ends (a stolen cookie stops working)."""
+    found = _existing_admin(email)
+    try:
+        found.password_hash = hash_password(_read_password(password_stdin))
+    except WeakPassword as exc:
+        raise click.ClickException(str(exc)) from None
+    db = get_session()
+    sessions.end_all(db, found.id)
+    record_event(db, "cli", "admin.password_changed", email=found.email)
+    db.commit()
+    click.echo(f"Password of {found.email} changed; their sessions have ended.")
+
+
+@admin.command("set-role")
+@click.option("--email", required=True, help="The admin's sign-in email.")
+@ROLE_OPTION
+@with_appcontext
+def admin_set_role(email: str, role: str) -> None:
+    """Change what an admin may do; their sessions end, so the new role applies from their next sign-in."""
+    found = _existing_admin(email)
+    db = get_session()
+    record_event(db, "cli", "admin.role_changed", email=found.email, old=found.role, new=role)
+    found.role = role
+    sessions.end_all(db, found.id)
+    db.commit()
+    click.echo(f"{found.email} is now {role}.")
+
+
+@admin.command("remove")
+@click.option("--email", required=True, help="The admin's sign-in email.")
+@with_appcontext
+def admin_remove(email: str) -> None:
+    """Remove an admin; their sessions end with them."""
+    found = _existing_admin(email)
+    db = get_session()
+    db.delete(found)  # admin_sessions rows go with it (ON DELETE CASCADE)
+    record_event(db, "cli", "admin.removed", email=found.email)
+    db.commit()
+    click.echo(f"Admin {found.email} removed.")
 
 
 @click.group()

@@ -55,7 +55,19 @@ DEFAULTS = {
     # (notification) seen again within this many seconds is not acted on twice.
     "WEBHOOK_DEDUPE_SECONDS": 24 * 3600,
     "CARD_TOKEN_MAX_AGE": 15 * 60,  # seconds a signed Salesforce card token stays valid
+    # A Canvas signed request whose issuedAt (when its OAuth token was issued) is further than this from now is
+    # refused: Salesforce's tokens last about 2 hours, and Canvas re-posts a fresh signed request after that.
+    "CANVAS_MAX_AGE_SECONDS": 2 * 3600,
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms and API bodies are small; refuse anything bigger with a 413
+    # Failed sign-ins allowed per account and per client address (Flask-Limiter notation) before a 429.
+    "SIGN_IN_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
+    "SIGN_IN_LIMIT_PER_ADDRESS": "50 per 15 minutes",
+    # Reverse proxies in front of the app whose X-Forwarded-For is trusted (werkzeug's ProxyFix); 0 = none, so
+    # a client cannot pick its own address for the per-address limit.
+    "TRUSTED_PROXIES": 0,
+    "SESSION_IDLE_SECONDS": 2 * 3600,  # a dashboard session unused this long is over
+    "SESSION_MAX_SECONDS": 12 * 3600,  # and any session this old, used or not
+    "SESSION_COOKIE_SECURE": None,  # None: Secure whenever PUBLIC_URL is https (connector.security.headers)
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # tokens last as long as the session; a long-open settings form still saves
@@ -72,6 +84,15 @@ def crm_endpoints(app: Flask, crm: str, login_url: str | None = None, instance_u
     if crm == "salesforce":
         return salesforce_endpoints(login_url or config["SALESFORCE_LOGIN_URL"], instance_url)
     raise ValueError(f"unknown CRM {crm!r}")
+
+
+def shared_redis_url(config) -> str | None:
+    """The Redis every process of a deployment shares: REDIS_URL, or the broker when it is Redis; None in
+    embedded mode (a memory:// broker), where in-process state is enough."""
+    if config.get("REDIS_URL"):
+        return config["REDIS_URL"]
+    broker = config["CELERY_BROKER_URL"] or ""
+    return broker if broker.startswith(("redis://", "rediss://")) else None
 
 
 def normalise_database_url(url: str) -> str:

@@ -8,6 +8,16 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
+def make_private(instance: Path, database_url: str) -> None:
+    """The instance folder 0700, and the embedded SQLite file in it 0600, created so before SQLite opens it
+    (SQLite gives its -wal and -shm files the database file's mode)."""
+    instance.chmod(0o700)  # also when it existed already, e.g. made by an older version with the umask's 0755
+    sqlite_file = Path(database_url.removeprefix("sqlite:///")) if database_url.startswith("sqlite:///") else None
+    if sqlite_file is not None and sqlite_file.parent == instance:
+        os.close(os.open(sqlite_file, os.O_WRONLY | os.O_CREAT, 0o600))
+        sqlite_file.chmod(0o600)
+
+
 def read_or_create(path: Path, make) -> str:
     """The file's content, creating it (mode 0600) with `make()` first if it does not exist.
 

@@ -10,6 +10,7 @@ import click
 from flask.cli import ScriptInfo
 
 from connector.app.commands import needs_app
+from connector.app.public_url import is_loopback
 from connector.db import migrate
 
 from .sandbox_serving import listen, serve_until_interrupted
@@ -28,6 +29,10 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     """
     needs_app(ctx)
     app = ctx.find_object(ScriptInfo).load_app()
+    if not app.config["PUBLIC_URL"] and not is_loopback(host):
+        # Reachable from other machines means production: links must not come from whatever Host a request names.
+        raise click.ClickException(f"--host {host} is reachable from other machines: set LEADSCORE_PUBLIC_URL "
+                                   "(the https URL CRMs and browsers use) first.")
     if app.config["AUTO_MIGRATE"]:
         migrate.upgrade(app.config["DATABASE_URL"])
     server = listen(app, host, port)  # the same foreground WSGI server as `leadscore sandbox`

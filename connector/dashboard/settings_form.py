@@ -64,6 +64,7 @@ def parse_settings(form: MultiDict) -> tuple[InstallationSettings, dict[str, str
         retrain_auc_below=_number(form, "retrain_auc_below", errors),
         retrain_psi_from=_number(form, "retrain_psi_from", errors),
         model_swaps_fire_rules=form.get("model_swaps_fire_rules") == "on",
+        legacy_cards=form.get("legacy_cards") == "on",
     )
     return settings, errors
 
@@ -81,5 +82,6 @@ def form_values(settings: InstallationSettings, cuts_in_use: TierCuts | None) ->
         protected_columns=", ".join(settings.protected_columns), keep_columns=", ".join(settings.keep_columns),
         retrain_auc_below=str(settings.retrain_auc_below), retrain_psi_from=str(settings.retrain_psi_from),
         model_swaps_fire_rules="on" if settings.model_swaps_fire_rules else "",
+        legacy_cards="on" if settings.legacy_cards else "",
     )
     return values

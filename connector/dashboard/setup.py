@@ -36,7 +36,8 @@ def crm_setups() -> list[CrmSetup]:
                                      ("App → Webhooks → Target URL", "webhooks.hubspot"),
                                      ("App → CRM card → Data fetch URL", "cards.hubspot")]),
                       (Crm.SALESFORCE, [("Connected App → OAuth → Callback URL", "install.salesforce_callback"),
-                                        ("Outbound Message → Endpoint URL", "webhooks.salesforce"),
+                                        ("Outbound Message → Endpoint URL, followed by /<secret> from the installation's page",
+                                         "webhooks.salesforce"),
                                         ("Connected App → Canvas → Canvas App URL", "cards.salesforce_record_page")])):
         prefix = crm.value.upper()
         checks = [_is_set(config, f"{prefix}_CLIENT_ID"), _is_set(config, f"{prefix}_CLIENT_SECRET")]

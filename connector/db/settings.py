@@ -85,6 +85,9 @@ class InstallationSettings:
     retrain_psi_from: float = 0.25
     # Tier changes caused only by a newly promoted model (the record unchanged) fire nurture rules only when set.
     model_swaps_fire_rules: bool = False
+    # HubSpot legacy CRM cards sign with v2, which has no timestamp (a captured fetch replays forever): refused
+    # unless an admin turns this on for an app that still has them.
+    legacy_cards: bool = False
 
     @classmethod
     def defaults(cls, crm: str) -> "InstallationSettings":
@@ -110,6 +113,7 @@ class InstallationSettings:
             retrain_auc_below=float(data.get("retrain_auc_below", base.retrain_auc_below)),
             retrain_psi_from=float(data.get("retrain_psi_from", base.retrain_psi_from)),
             model_swaps_fire_rules=bool(data.get("model_swaps_fire_rules", base.model_swaps_fire_rules)),
+            legacy_cards=bool(data.get("legacy_cards", base.legacy_cards)),
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -31,7 +31,7 @@ def salesforce():
                    "_CLIENT_SECRET.")
     login_url = current_app.config[LOGIN_HOSTS[environment]]
     verifier = oauth.new_code_verifier()
-    # The verifier stays server-side (in the signed session) until the token exchange: PKCE's whole point.
+    # The verifier stays server-side (in the admin's server-side session) until the token exchange: PKCE's point.
     issued = state.begin("salesforce", verifier=verifier, login_url=login_url)
     return redirect(oauth.authorize_url(crm_endpoints(current_app, "salesforce", login_url), client_id,
                                         public_url_for("install.salesforce_callback"), issued,

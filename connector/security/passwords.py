@@ -1,6 +1,8 @@
 """Admin password hashing (werkzeug's salted scrypt)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from werkzeug.security import check_password_hash, generate_password_hash
 
 MIN_LENGTH = 12
@@ -16,5 +18,14 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
-def password_matches(password_hash: str, password: str) -> bool:
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """None (an unknown email) still costs one scrypt check, so timing does not tell which emails exist."""
+    if password_hash is None:
+        check_password_hash(_dummy_hash(), password)
+        return False
     return check_password_hash(password_hash, password)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return generate_password_hash("no admin has this password")

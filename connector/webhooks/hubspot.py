@@ -5,6 +5,7 @@ is answered with a 4xx and a message. A redelivered batch queues nothing: its ev
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
 
@@ -15,6 +16,8 @@ from connector import jobs
 from connector.app.public_url import public_request_url
 from connector.db import get_session
 from connector.db.models import Crm, Installation, InstallationStatus
+from connector.security import json_input
+from connector.security.crm_ids import hubspot_id
 
 from . import bp
 from .receipts import first_seen
@@ -42,12 +45,11 @@ def hubspot():
         if installation.status is not InstallationStatus.ACTIVE:
             continue  # paused or waiting for a reconnect: the next sync after it catches up
         events = by_portal[installation.account_id]
-        new = first_seen(session, installation.id, {key for key in events if key is not None},
-                         current_app.config["WEBHOOK_DEDUPE_SECONDS"])
-        contacts = {contact for key, contacts in events.items() if key is None or key in new for contact in contacts}
-        repeated += sum(1 for key in events if key is not None and key not in new)
+        new = first_seen(session, installation.id, set(events), current_app.config["WEBHOOK_DEDUPE_SECONDS"])
+        contacts = {contact for key, contacts in events.items() if key in new for contact in contacts}
+        repeated += sum(1 for key in events if key not in new)
         if contacts:
-            record_ids = sorted(contacts, key=int)
+            record_ids = sorted(contacts, key=int)  # ascii digits only (hubspot_id)
             jobs.enqueue(jobs.RESCORE, installation_id=installation.id, record_ids=record_ids)
             queued[installation.account_id] = len(record_ids)
     # After the enqueue: had it failed, the 500 makes HubSpot retry, and the retry must not look like a repeat.
@@ -58,22 +60,24 @@ def hubspot():
     return jsonify(queued=queued, repeated_events=repeated)
 
 
-def _contacts_by_portal(body: bytes) -> dict[str, dict[str | None, set[str]]]:
-    """{portal id: {event key: contact ids}} from a batch (key None: an event without an eventId, which cannot
-    be told from a repeat); a malformed event is skipped, a malformed batch is a 400."""
+def _contacts_by_portal(body: bytes) -> dict[str, dict[str, set[str]]]:
+    """{portal id: {event key: contact ids}} from a batch; a malformed event is skipped, a malformed batch is
+    a 400. Events without an eventId are keyed by a hash of the whole signed body: a replay of the same bytes
+    (possible while the v3 timestamp is fresh) then counts as a repeat too."""
+    body_key = "body:" + hashlib.sha256(body).hexdigest()
     try:
-        events = current_app.json.loads(body)
-    except ValueError:
-        abort(400, "The body is not JSON.")
+        events = json_input.loads(body)
+    except json_input.JsonRefused as exc:
+        abort(exc.status, str(exc))
     if not isinstance(events, list):
         abort(400, "Expected a JSON array of events.")
-    by_portal: dict[str, dict[str | None, set[str]]] = defaultdict(lambda: defaultdict(set))
+    by_portal: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for event in events:
         if not isinstance(event, dict) or not str(event.get("subscriptionType", "")).startswith("contact."):
             continue
-        portal, contact = event.get("portalId"), event.get("objectId")
-        if isinstance(portal, int) and isinstance(contact, (int, str)) and str(contact).isdigit():
-            by_portal[str(portal)][_event_key(event)].add(str(contact))
+        portal, contact = hubspot_id(event.get("portalId")), hubspot_id(event.get("objectId"))
+        if portal is not None and contact is not None:
+            by_portal[portal][_event_key(event) or body_key].add(contact)
     return by_portal
 
 

@@ -11,6 +11,8 @@ import hashlib
 import hmac
 import time
 
+from connector.security.compare import same_secret
+
 MAX_AGE_MS = 5 * 60 * 1000
 # HubSpot decodes these in the URI before signing (its request-validation guide); so must we.
 _DECODED = {"%3A": ":", "%2F": "/", "%3F": "?", "%40": "@", "%21": "!", "%24": "$", "%27": "'", "%28": "(",
@@ -34,7 +36,7 @@ def verify_v3(secret: str, method: str, uri: str, body: bytes, signature: str | 
         raise SignatureInvalid("the request timestamp is more than 5 minutes away from now")
     message = method.upper().encode() + _decode_uri(uri).encode() + body + timestamp.encode()
     expected = base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest()).decode()
-    if not hmac.compare_digest(expected, signature):
+    if not same_secret(expected, signature):
         raise SignatureInvalid("the v3 signature does not match")
 
 
@@ -42,19 +44,22 @@ def verify_v2(secret: str, method: str, uri: str, body: bytes, signature: str | 
     if not signature:
         raise SignatureInvalid("missing X-HubSpot-Signature header")
     expected = hashlib.sha256(secret.encode() + method.upper().encode() + uri.encode() + body).hexdigest()
-    if not hmac.compare_digest(expected, signature.lower()):
+    if not same_secret(expected, signature.lower()):
         raise SignatureInvalid("the v2 signature does not match")
 
 
-def verify_request(secret: str, method: str, uri: str, body: bytes, headers) -> None:
-    """v3 when the request carries it, else v2 (legacy CRM cards send only that)."""
+def verify_request(secret: str, method: str, uri: str, body: bytes, headers, allow_v2: bool) -> None:
+    """v3 when the request carries it; v2 (legacy CRM cards send only that) only when `allow_v2`, since a v2
+    signature has no timestamp and a captured request could be replayed forever."""
     if not secret:
         raise SignatureInvalid("the HubSpot app secret is not configured")
     if headers.get("X-HubSpot-Signature-v3"):
         verify_v3(secret, method, uri, body, headers.get("X-HubSpot-Signature-v3"),
                   headers.get("X-HubSpot-Request-Timestamp"))
-    else:
+    elif allow_v2:
         verify_v2(secret, method, uri, body, headers.get("X-HubSpot-Signature"))
+    else:
+        raise SignatureInvalid("send a v3 signature (legacy v2 cards are not enabled for this portal)")
 
 
 def _decode_uri(uri: str) -> str:

@@ -7,13 +7,14 @@ import hashlib
 import hmac
 import json
 import time
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from connector.cards.salesforce import issue_card_token
 from connector.db import get_session
-from connector.db.models import CurrentScore, ModelVersion, ScoreHistory, utcnow
+from connector.db.models import CurrentScore, Installation, ModelVersion, ScoreHistory, utcnow
 from connector.db.scope import InstallationScope
 from connector.sandbox.hubspot import signature_v3
 
@@ -55,6 +56,11 @@ def hubspot_fetch(client, query: str, version: str = "v3", secret: str = SECRET)
 @pytest.mark.parametrize("version", ["v3", "v2"])
 def test_hubspot_card_shows_score_tier_reasons_trend_and_when(app, client, version):
     installation_id = add_installation(app, account_id="777")
+    if version == "v2":  # legacy cards: refused unless the installation's admin enabled them
+        with app.app_context():
+            installation = get_session().get(Installation, installation_id)
+            installation.settings = replace(installation.settings, legacy_cards=True)
+            get_session().commit()
     give_history(app, installation_id, "501", [40, 62, 81])
     answer = hubspot_fetch(client, "portalId=777&associatedObjectId=501&associatedObjectType=CONTACT", version)
     assert answer.status_code == 200
@@ -99,7 +105,7 @@ def test_salesforce_card_token_shows_one_record_until_it_expires(app, client):
 def test_salesforce_canvas_signed_request_gets_a_card_token(app, client):
     installation_id = add_installation(app, crm="salesforce", account_id="00D000000000001AAA")
     give_history(app, installation_id, "00Q000000000001AAA", [66])
-    context = {"context": {"organization": {"organizationId": "00D000000000001AAA"},
+    context = {"issuedAt": int(time.time()), "context": {"organization": {"organizationId": "00D000000000001AAA"},
                            "environment": {"record": {"Id": "00Q000000000001AAA"}}}}
     envelope = base64.b64encode(json.dumps(context).encode()).decode()
     signature = base64.b64encode(hmac.new(SF_SECRET.encode(), envelope.encode(), hashlib.sha256).digest()).decode()

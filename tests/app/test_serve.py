@@ -143,10 +143,12 @@ def test_the_procfile_web_line_serves_under_gunicorn_on_postgresql(tmp_path, thr
     web = next(line.split(":", 1)[1].strip() for line in (ROOT / "Procfile").read_text().splitlines()
                if line.startswith("web:"))
     port = _free_port()
-    # What a deployment sets (README "Production set-up"): the database, the secret key, the encryption keys.
+    # What a deployment sets (README "Production set-up"): the database, the secret key, the encryption keys,
+    # the public URL.
     env = {"PATH": f"{BIN}:/usr/bin:/bin", "PORT": str(port), "WEB_CONCURRENCY": "2",
            "DATABASE_URL": throwaway_postgres, "LEADSCORE_INSTANCE_PATH": str(tmp_path),
-           "LEADSCORE_SECRET_KEY": os.urandom(16).hex(), "LEADSCORE_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+           "LEADSCORE_SECRET_KEY": os.urandom(16).hex(), "LEADSCORE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+           "LEADSCORE_PUBLIC_URL": f"http://127.0.0.1:{port}"}
     cli("db", "upgrade", env=env)
     cli("admin", "create", "--email", ADMIN_EMAIL, "--password-stdin", env=env, stdin=ADMIN_PASSWORD + "\n")
     with running(["sh", "-c", f"exec {web}"], env, re.compile(r"Booting worker")):

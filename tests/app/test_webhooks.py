@@ -44,6 +44,16 @@ def served(app):
         yield server.base_url
 
 
+def outbound_path(app, installation_id: int) -> str:
+    """The Outbound Message endpoint shown on the installation's page, as a path."""
+    from connector.db import get_session
+    from connector.db.models import Installation
+    from connector.webhooks.salesforce import outbound_message_url
+
+    with app.test_request_context():
+        return outbound_message_url(get_session().get(Installation, installation_id)).removeprefix("http://localhost")
+
+
 def signed_post(url: str, events, timestamp_ms: int | None = None, secret: str = SECRET, body: bytes | None = None):
     body = json.dumps(events).encode() if body is None else body
     stamp = str(timestamp_ms if timestamp_ms is not None else int(time.time() * 1000))
@@ -170,20 +180,21 @@ def test_salesforce_outbound_message_is_acknowledged_and_queues_a_rescore(app, c
     ids = ["00Q000000000001AAA", "00Q000000000002AAA", "00Q000000000001AAA"]
     body = OUTBOUND.format(org="00D000000000001AAA", notifications="".join(
         NOTIFICATION.format(n=n, id=i) for n, i in enumerate(ids)))
-    answer = client.post("/webhooks/salesforce", data=body, content_type="text/xml")
+    endpoint = outbound_path(app, installation_id)
+    answer = client.post(endpoint, data=body, content_type="text/xml")
     assert answer.status_code == 200 and "<Ack>true</Ack>" in answer.get_data(as_text=True)
     assert sent_tasks == [("workers.rescore", {"installation_id": installation_id, "record_ids": ids[:2]})]
     # Salesforce redelivers until it reads the Ack: the same notifications are acknowledged again, not re-queued.
-    again = client.post("/webhooks/salesforce", data=body, content_type="text/xml")
+    again = client.post(endpoint, data=body, content_type="text/xml")
     assert again.status_code == 200 and "<Ack>true</Ack>" in again.get_data(as_text=True)
     assert len(sent_tasks) == 1
 
 
 def test_salesforce_outbound_message_from_an_unknown_org_or_unreadable_is_refused(app, client, sent_tasks):
-    add_installation(app, crm="salesforce", account_id="00D000000000001AAA")
-    unknown = client.post("/webhooks/salesforce", content_type="text/xml",
+    endpoint = outbound_path(app, add_installation(app, crm="salesforce", account_id="00D000000000001AAA"))
+    unknown = client.post(endpoint, content_type="text/xml",
                           data=OUTBOUND.format(org="00D000000000009AAA", notifications=""))
-    assert unknown.status_code == 404 and "00D000000000009AAA" in unknown.json["message"]
+    assert unknown.status_code == 401 and "endpoint URL" in unknown.json["message"]
     bomb = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
             '<x>&b;</x>')
     assert client.post("/webhooks/salesforce", data=bomb, content_type="text/xml").status_code == 400

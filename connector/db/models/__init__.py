@@ -1,5 +1,5 @@
 """Every table of the connector; import models from here."""
-from .admin import AdminUser, ApiKey, AuditEvent
+from .admin import AdminSession, AdminUser, ApiKey, AuditEvent
 from .base import Base, InstallationOwned, utcnow
 from .feedback import OutcomeEvent, OverrideFeedback
 from .installation import Crm, Installation, InstallationStatus, StoredCredentials
@@ -11,7 +11,7 @@ from .sync import SyncCursor, SyncKind, SyncRun, SyncStatus
 from .webhook_receipt import WebhookReceipt
 
 __all__ = [
-    "ActionLog", "AdminUser", "ApiKey", "AuditEvent", "Base", "Crm", "CurrentScore", "Installation",
+    "ActionLog", "AdminSession", "AdminUser", "ApiKey", "AuditEvent", "Base", "Crm", "CurrentScore", "Installation",
     "InstallationOwned", "InstallationStatus", "ModelVersion", "NurtureRule", "OutcomeEvent", "OverrideFeedback",
     "PointsRuleSet", "RecordSnapshot", "ScoreHistory",
     "StoredCredentials", "SyncCursor", "SyncKind", "SyncRun", "SyncStatus", "WebhookReceipt", "utcnow",

@@ -16,11 +16,28 @@ class AdminUser(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # owner | admin | viewer (connector.security.roles); admins from before roles keep every power they had
+    role: Mapped[str] = mapped_column(String(16), default="owner", server_default="owner")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return f"AdminUser(id={self.id!r}, email={self.email!r})"
+
+
+class AdminSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored, so the server can end a
+    session (sign-out, password change, removal) and a copied cookie stops working with it."""
+
+    __tablename__ = "admin_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the cookie's token
+    admin_id: Mapped[int] = mapped_column(ForeignKey("admin_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    # Short-lived server-side state of this browser (the OAuth state and PKCE verifier of a pending install).
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class ApiKey(InstallationOwned, Base):
