@@ -24,6 +24,7 @@ _dashboard = {
         "installations", "installation", "runs", "models", "model_report", "feedback", "action_log", "rules",
         "rule_form", "points_rules", "settings")},
     ("dashboard.audit", READ): ADMIN,
+    ("dashboard.setup", READ): ADMIN,  # the configuration checks say which secrets are set
     ("dashboard.api_keys", READ): ADMIN,
     # Changing how an installation scores and acts.
     **{(f"dashboard.{name}", WRITE): ADMIN for name in (
@@ -34,6 +35,7 @@ _dashboard = {
     **{(f"install.{name}", READ): ADMIN for name in ("hubspot", "hubspot_callback", "salesforce",
                                                      "salesforce_callback")},
     ("install.disconnect", WRITE): OWNER,
+    ("dashboard.confirm_disconnect", READ): OWNER,
 }
 REQUIRED = {(endpoint, method): role for (endpoint, methods), role in _dashboard.items() for method in methods}
 

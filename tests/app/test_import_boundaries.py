@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SANDBOX_COMMANDS = {"connector/cli/demo.py", "connector/cli/sandbox.py", "connector/cli/sandbox_hubspot.py",
-                    "connector/cli/sandbox_salesforce.py"}
+                    "connector/cli/sandbox_salesforce.py", "connector/cli/sandbox_serving.py"}
 
 
 def _imports(path: Path) -> set[str]:

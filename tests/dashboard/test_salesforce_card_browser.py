@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 from datetime import timedelta
 from html import escape
 
@@ -31,7 +32,7 @@ def app_config():
 
 
 def signed_request(secret: str = SECRET, record_id: str = LEAD) -> str:
-    context = {"context": {"organization": {"organizationId": ORG}, "environment": {"record": {"Id": record_id}}}}
+    context = {"issuedAt": int(time.time()), "context": {"organization": {"organizationId": ORG}, "environment": {"record": {"Id": record_id}}}}
     envelope = base64.b64encode(json.dumps(context).encode()).decode()
     signature = base64.b64encode(hmac.new(secret.encode(), envelope.encode(), hashlib.sha256).digest()).decode()
     return f"{signature}.{envelope}"

@@ -75,7 +75,7 @@ def test_hubspot_v2_card_signatures_are_refused_unless_legacy_cards_are_enabled(
     with app.app_context():
         from connector.dashboard.settings_form import form_values
 
-        values = form_values(get_session().get(Installation, installation_id).settings)
+        values = form_values(get_session().get(Installation, installation_id).settings, None)
     saved = admin.submit(settings_page, {**values, "legacy_cards": "on"})
     assert saved.status_code == 302, saved.get_data(as_text=True)[:400]
     assert client.get(f"/cards/hubspot?{card_query()}", headers=hubspot_v2_headers(url)).status_code == 200
