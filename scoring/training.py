@@ -18,6 +18,7 @@ from .guards.identifiers import identifier_columns
 from .guards.leakage import late_filled_suspects, leaky_columns
 from .guards.protected import protected_columns
 from .labels import binary_labels, censor_young
+from .missing import Marginaliser
 from .model import ScoringModel
 from .models.lightgbm_full import FullLightGBMClassifier
 from .models.logistic import LogisticBaseline
@@ -304,7 +305,10 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
     calibrator = Calibrator().fit(oof, y_train)
     progress(f"fitting {name}")
     learner = makers[name]().fit(X_train, y_train)
-    p_hold = calibrator.transform(learner.predict_proba(X_hold)[:, 1])
+    marginaliser = Marginaliser.fit(learner, X_train, builder.feature_info_, options.random_state)
+    model = ScoringModel(feature_schema, builder, learner, calibrator, {}, {}, marginaliser)  # cuts, metadata below
+    # Held-out rows are scored as any later record is: a blank training never saw is marginalised.
+    p_hold = model.feature_probability(X_hold)
     held_out = evaluate(y_hold, p_hold)
     candidates[name]["holdout_roc_auc"] = held_out["roc_auc"]
     comparisons = {f"{n}_{key}": value for n, c in candidates.items() for key, value in c.items()}
@@ -333,7 +337,7 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "points_rules": getattr(learner, "rules_", None),
     }
-    model = ScoringModel(feature_schema, builder, learner, calibrator, cuts, metadata)
+    model.tier_cuts, model.metadata = cuts, metadata
     progress("scoring all records")
     all_scores = model.score(frame, reasons=False)["score"].to_numpy()
     metadata["drift_reference"] = drift_reference(learner, X_train, all_scores, builder)
