@@ -298,6 +298,12 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
     y_train, y_hold = y[train_rows], y[hold_rows]
 
     makers, reason = candidate_learners(len(y), int(y.sum()), options, builder)
+    tuning = None
+    if "lightgbm" in makers:
+        progress("tuning lightgbm")
+        search = makers["lightgbm"]()
+        makers["lightgbm"] = search.tuned(X_train, y_train).clone
+        tuning = search.tuning_
     name, oof, candidates = compete(makers, X_train, y_train, X_hold, y_hold, options.random_state, progress)
     if reason is None:
         reason = "highest cross-validated ROC AUC on the training rows: " + ", ".join(
@@ -331,7 +337,7 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
         "metrics": held_out, "tier_cuts": cuts,
         "calibration": calibrator.method_, "split": split_how, "rows": len(frame), "labelled_rows": len(y),
         "conversions": int(y.sum()), "unlabelled_rows": int(y_all.isna().sum()),
-        "conversion_window_days": window, "censored_rows": censored,
+        "conversion_window_days": window, "censored_rows": censored, "lightgbm_tuning": tuning,
         "holdout_rows": [int(i) for i in np.flatnonzero(y_all.notna().to_numpy())[hold_rows]],
         "reference_time": builder.reference_time_.isoformat(), "fingerprint": fingerprint(frame),
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
