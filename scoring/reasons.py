@@ -17,6 +17,9 @@ from .features.phrases import phrase, shown_number
 from .schema import clean_text, factorized, spread
 
 UP, DOWN = "▲", "▼"
+# Contributions smaller than this (log-odds: about a 5% change in the odds) are no reason a rep can act on:
+# a record shows fewer reasons rather than padding to three raises and two lowers.
+MIN_EFFECT = 0.05
 
 
 @dataclass
@@ -76,8 +79,8 @@ def reason_phrases(contributions: np.ndarray, X: pd.DataFrame, raw: pd.DataFrame
     downs = top_k(-by_source, min(down, n_sources))
     values = X[[f.name for f in feature_info]].to_numpy(dtype="float64")
     speak = Speaker(groups, feature_info, values, contributions, raw)
-    return (speak.fill(ups, np.take_along_axis(by_source, ups, axis=1) > 0, f"{UP} " if marked else ""),
-            speak.fill(downs, np.take_along_axis(by_source, downs, axis=1) < 0, f"{DOWN} " if marked else ""))
+    return (speak.fill(ups, np.take_along_axis(by_source, ups, axis=1) > MIN_EFFECT, f"{UP} " if marked else ""),
+            speak.fill(downs, np.take_along_axis(by_source, downs, axis=1) < -MIN_EFFECT, f"{DOWN} " if marked else ""))
 
 
 def reasons_for(contributions: np.ndarray, X: pd.DataFrame, raw: pd.DataFrame, feature_info: list[FeatureInfo],

@@ -122,7 +122,9 @@ def _decide(scope: InstallationScope, challenger: ScoringModel, frame: pd.DataFr
     rows = frame.iloc[holdout]
     y = rows[LABEL_COLUMN].astype(float).to_numpy()
     features = rows.drop(columns=[LABEL_COLUMN])
-    challenger_auc = _auc(y, challenger.probability(features))
+    # The challenger's figure is its learner's, fitted without the held-out rows (the model shipped was refitted
+    # on them too, so scoring them now would flatter it).
+    challenger_auc = challenger.metadata["metrics"]["roc_auc"]
     refitted = challenger.metadata["metrics"].get(f"{current.learner}_holdout_roc_auc")
     champion_auc = refitted if refitted is not None else _auc(y, load_model(current).probability(features))
     how = f"{current.learner} refitted on the same rows" if refitted is not None else "as stored"

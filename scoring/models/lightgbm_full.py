@@ -17,8 +17,10 @@ from scipy import sparse
 # The small search: tree size and leaf size, each scored by inner-fold cross-validation with early stopping.
 GRID = {"num_leaves": (7, 15, 31, 63), "min_child_samples": (20, 80)}
 TUNE_FOLDS = 3
-TUNE_ROUNDS = 3000
-EARLY_STOP = 100
+# LightGBM's own default rate: early stopping finds the rounds for it, half as many as at 0.05 for the same AUC.
+TUNE_RATE = 0.1
+TUNE_ROUNDS = 2000
+EARLY_STOP = 50
 # Tuning on more rows than this picks the same settings at a fraction of the cost.
 TUNE_SAMPLE = 40_000
 
@@ -65,7 +67,7 @@ class FullLightGBMClassifier:
         data = self._dataset(X, y)
         best = (-np.inf, {}, self.n_estimators)
         for leaves, child in itertools.product(GRID["num_leaves"], GRID["min_child_samples"]):
-            trial = self.clone(num_leaves=leaves, min_child_samples=child)
+            trial = self.clone(num_leaves=leaves, min_child_samples=child, learning_rate=TUNE_RATE)
             params = {**trial._params(), "metric": "auc"}
             result = lgb.cv(params, data, num_boost_round=TUNE_ROUNDS, nfold=TUNE_FOLDS, stratified=True,
                             seed=self.random_state, callbacks=[lgb.early_stopping(EARLY_STOP, verbose=False)])
@@ -73,7 +75,7 @@ class FullLightGBMClassifier:
             if auc[-1] > best[0]:
                 best = (auc[-1], {"num_leaves": leaves, "min_child_samples": child}, len(auc))
         self.tuning_ = {"cv_roc_auc": float(best[0]), "n_estimators": best[2], **best[1]}
-        return self.clone(**best[1], n_estimators=best[2])
+        return self.clone(**best[1], n_estimators=best[2], learning_rate=TUNE_RATE)
 
     def clone(self, **changes) -> "FullLightGBMClassifier":
         settings = {k: getattr(self, k) for k in ("n_estimators", "learning_rate", "num_leaves", "min_child_samples",

@@ -102,10 +102,10 @@ def bank_marketing_like(n: int = 12000, seed: int = 5) -> tuple[pd.DataFrame, di
     campaign = rng.geometric(0.4, n)
     pdays = np.where(rng.random(n) < 0.9, 999, rng.integers(0, 27, n))
     rate = rng.choice([1.3, 4.1, 4.9, 4.96, 0.7], n, p=[.2, .1, .5, .15, .05])
-    z = (-3.2 + 0.9 * (duration > 300) + 0.8 * (duration > 600) + 1.4 * (pdays < 999) - 0.9 * (rate > 4)
-         + 0.7 * np.isin(month, ["mar", "oct", "dec"]) + 0.8 * ((age > 60) | (job == "student"))
-         - 0.4 * (contact == "telephone") - 0.15 * np.minimum(campaign, 6) - 0.5 * (default == "unknown")
-         + 0.8 * (pdays < 999) * (rate < 2))
+    z = (-3.0 + 1.2 * (duration > 300) + 1.0 * (duration > 600) - 1.5 * (duration < 60) + 1.4 * (pdays < 999)
+         - 1.2 * (rate > 4) + 0.7 * np.isin(month, ["mar", "oct", "dec"]) + 1.2 * ((age > 60) | (job == "student"))
+         - 0.6 * (contact == "telephone") - 0.15 * np.minimum(campaign, 6) - 0.5 * (default == "unknown")
+         + 1.2 * (pdays < 999) * (rate < 2) - 1.0 * (age < 25) * (job != "student"))
     y = rng.random(n) < _sigmoid(z)
     frame = pd.DataFrame({"age": age, "job": job, "default": default, "contact": contact, "month": month,
                           "duration": duration, "campaign": campaign, "pdays": pdays, "euribor3m": rate,
@@ -120,7 +120,7 @@ def small_imbalanced(n: int = 5800, columns: int = 85, seed: int = 6) -> tuple[p
     rng = np.random.default_rng(seed)
     X = rng.integers(0, 10, (n, columns)).astype(float)
     weights = rng.normal(0, 0.06, columns)
-    z = -3.0 + (X - 4.5) @ weights
+    z = -3.4 + (X - 4.5) @ weights
     y = rng.random(n) < _sigmoid(z)
     frame = pd.DataFrame(X.astype(int), columns=[f"C{i:02d}" for i in range(columns)])
     frame["target"] = y.astype(int)
