@@ -14,7 +14,7 @@ import pandas as pd
 
 from .features.info import FeatureInfo
 from .features.phrases import phrase, shown_number
-from .schema import clean_text, factorized, spread
+from .schema import factorized, spread
 
 UP, DOWN = "▲", "▼"
 # Contributions smaller than this (log-odds: about a 5% change in the odds) are no reason a rep can act on:
@@ -132,7 +132,9 @@ class Speaker:
         if info.kind == "category" and info.source in self.raw.columns:
             # The record's own words, so an "Other" value still reads as what the record holds.
             codes, uniques = factorized(self.raw[info.source].iloc[rows])
-            shown = spread(clean_text(uniques).to_numpy(), codes, None)
+            # Placeholders included ("unknown"): read as missing, said as the record writes them.
+            written = np.array([None if pd.isna(u) else str(u).strip() or None for u in uniques], dtype=object)
+            shown = spread(written, codes, None)
             value_codes = np.where(np.isnan(column), -1, column).astype(np.int64) + 1
             keys = value_codes * (len(uniques) + 1) + (codes + 1)
             _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)

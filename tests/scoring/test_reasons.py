@@ -80,3 +80,9 @@ def test_only_contributions_that_matter_are_shown():
     c = np.array([[0.9, 0.01, -0.02, -0.4, 0.0, 0.03]])   # three near-zero effects: no reasons, no padding
     only = reasons_for(c, X, raw, INFO)[0]
     assert only.up == ["Pricing page visits: 4"] and only.down == ["Last email opened 60 days ago"]
+
+
+def test_a_coded_unknown_reads_as_written():
+    default = FeatureInfo("default", "default", "Default", "category", ("no", "yes", "Other"))
+    assert phrase(default, float("nan"), "unknown") == "Default: unknown"
+    assert phrase(default, float("nan"), None) == "No default recorded"
