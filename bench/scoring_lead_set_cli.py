@@ -1,6 +1,9 @@
 """The shared lead set through the CLI, as a user would measure it: split the CSV (stratified 80/20,
 random_state 42), `leadscore train` on the 80% (Tags excluded, as the data README does), `leadscore score` the
-20%, ROC AUC of the written scores. Prints the learner chosen, its reason, and the AUC; and the training time."""
+20%, ROC AUC of the written scores. Prints the learner chosen, its reason, and the AUC; and the training time.
+
+Measured 2026-12-07: before (additive learner by default) 0.9296; after (tuned LightGBM chosen by CV, refitted
+on every labelled row) 0.9374. The data README's LightGBM with default settings: 0.9385."""
 from __future__ import annotations
 
 import json

@@ -6,6 +6,10 @@ one process, one thread:
 - `ScoringModel.score` with reasons (features, path attributions, phrases) in records per second,
 - the path attributions alone, and LightGBM's `pred_contrib` (TreeSHAP) alone on the same feature rows,
 - how often the top 3 features by |contribution| agree with TreeSHAP's top 3 (same set; mean overlap).
+
+Measured 2026-12-07 (shared 2-core machine, 98 trees): scoring with reasons 31,148 records/s; path attributions
+alone 75,051/s against pred_contrib 3,614/s (20.8x; whole scoring path 8.6x); top-3 same set 64.2%, mean
+overlap 87.9%. Before, this learner's reasons were pred_contrib itself (1x).
 """
 from __future__ import annotations
 
