@@ -1,6 +1,9 @@
 """Training time of `leadscore train` (default learner, one core: taskset -c 0, OMP_NUM_THREADS=1) on 200,000
 rows: X Education rows resampled with +-10% noise on numeric columns (the same resampler as scoring_speed.py).
-Printed as CPU seconds (what one core spends) and wall seconds (inflated when the machine is shared)."""
+Printed as CPU seconds (what one core spends) and wall seconds (inflated when the machine is shared).
+
+Measured 2026-12-07: before (additive learner only) 103.1 CPU-seconds; after (LightGBM tuned on a 40,000-row
+sample, four learners cross-validated, each checked on the held-out rows, the winner refitted) 519.1."""
 from __future__ import annotations
 
 import tempfile

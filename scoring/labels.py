@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .schema import FALSE_WORDS, TRUE_WORDS, clean_text
+from .schema import FALSE_WORDS, TRUE_WORDS, clean_text, to_datetime
 
 # HubSpot lifecycle stages in order; reaching opportunity or later counts as converted.
 HUBSPOT_STAGES = ("subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity",
@@ -52,3 +52,28 @@ def hubspot_labels(lifecycle_stage: pd.Series, reached_dates: pd.DataFrame | Non
 def salesforce_labels(is_converted: pd.Series) -> pd.Series:
     """Salesforce Lead.IsConverted as 0/1."""
     return binary_labels(is_converted)
+
+
+# A record has had its chance to convert once it is older than this share of past conversions took.
+WINDOW_QUANTILE = 0.9
+# Fewer dated conversions than this cannot place the window: no record is held back.
+MIN_DATED_CONVERSIONS = 20
+
+
+def censor_young(y: pd.Series, created: pd.Series, converted_at: pd.Series,
+                 quantile: float = WINDOW_QUANTILE) -> tuple[pd.Series, float | None]:
+    """Labels with records too young to have converted yet set to NaN (no outcome), and the window in days.
+
+    The window is the `quantile` of days from creation to conversion over the converted records. A record
+    created less than a window before the latest date in the data has not had its chance: calling it "not
+    converted" would teach that new records never convert. Its converted peers of the same age go too, so the
+    records trained on are of one kind (fully observed) and age carries no artefact of the cut."""
+    created_at, converted = to_datetime(created), to_datetime(converted_at)
+    days = (converted - created_at).dt.total_seconds() / 86400
+    dated = days[(y == 1) & days.notna() & (days >= 0)]
+    if len(dated) < MIN_DATED_CONVERSIONS:
+        return y, None
+    window = float(np.quantile(dated, quantile))
+    latest = max(created_at.max(), converted.max())
+    young = (created_at > latest - pd.Timedelta(days=window)).to_numpy(bool)
+    return y.mask(young), window

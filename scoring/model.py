@@ -10,9 +10,10 @@ import pandas as pd
 
 from .drift import DriftReport, psi_against
 from .features.builder import FeatureBuilder
+from .missing import Marginaliser
 from .reasons import reason_texts
 from .schema import Schema
-from .tiers import assign_tiers, to_score
+from .tiers import TIERS, assign_tiers, to_score
 
 ARTEFACT = "model.pkl"
 SUMMARY = "model.json"
@@ -20,13 +21,14 @@ SUMMARY = "model.json"
 
 class ScoringModel:
     def __init__(self, schema: Schema, builder: FeatureBuilder, learner, calibrator, tier_cuts: dict[str, float],
-                 metadata: dict):
+                 metadata: dict, marginaliser: Marginaliser | None = None):
         self.schema = schema
         self.builder = builder
         self.learner = learner
         self.calibrator = calibrator
         self.tier_cuts = tier_cuts
         self.metadata = metadata
+        self.marginaliser = marginaliser
 
     @property
     def feature_info(self):
@@ -43,8 +45,27 @@ class ScoringModel:
         return [source for source, how, _ in self.builder.plan_ if how != "number"]
 
     def probability(self, frame: pd.DataFrame) -> np.ndarray:
-        X = self.builder.transform(frame)
-        return self.calibrator.transform(self.learner.predict_proba(X)[:, 1])
+        return self.feature_probability(self.builder.transform(frame))
+
+    def feature_probability(self, X: pd.DataFrame) -> np.ndarray:
+        """Calibrated probabilities of rows already turned into features (builder.transform)."""
+        return self._probability(X, None)[0]
+
+    def _probability(self, X: pd.DataFrame, contributions: np.ndarray | None):
+        """Calibrated probabilities (values unknown to training marginalised; `contributions` averaged to match,
+        in place), the rows x sources blank mask and the unknown mask (None for models without a marginaliser)."""
+        # The additive learner's probability is its contributions summed: no second pass over the tables.
+        from_contributions = getattr(self.learner, "probability_from", None)
+        if contributions is not None and from_contributions is not None:
+            p_model = from_contributions(contributions)
+        else:
+            p_model = self.learner.predict_proba(X)[:, 1]
+        marginaliser = getattr(self, "marginaliser", None)  # models pickled before it existed have none
+        blank = unknown = None
+        if marginaliser is not None:
+            blank = marginaliser.blank(X)
+            unknown = marginaliser.predict(self.learner, X, p_model, contributions, blank)
+        return self.calibrator.transform(p_model), blank, unknown
 
     def score(self, frame: pd.DataFrame, reasons: bool = True, as_of=None) -> pd.DataFrame:
         """score (0-100), probability, tier and reasons for every row, in the frame's order and index.
@@ -58,18 +79,21 @@ class ScoringModel:
         builder = self.builder if as_of is None else self.builder.at(as_of)
         X, unreadable = builder.transform_counting_unreadable(frame)
         contributions = self.learner.contributions(X) if reasons else None
-        # The additive learner's probability is its contributions summed: no second pass over the tables.
-        from_contributions = getattr(self.learner, "probability_from", None)
-        if contributions is not None and from_contributions is not None:
-            p_model = from_contributions(contributions)
-        else:
-            p_model = self.learner.predict_proba(X)[:, 1]
-        probability = self.calibrator.transform(p_model)
+        probability, blank, unknown = self._probability(X, contributions)
         scores = to_score(probability)
-        out = pd.DataFrame({"score": scores, "probability": probability,
-                            "tier": assign_tiers(scores, self.tier_cuts)}, index=frame.index)
-        out["reasons"] = reason_texts(contributions, X, frame, self.feature_info,
-                                      getattr(self.builder, "related_sources_", ())) if reasons else ""
+        tiers = assign_tiers(scores, self.tier_cuts)
+        notes = [""] * len(X)
+        if blank is not None:
+            notes, insufficient = self.marginaliser.notes(blank, unknown)
+            # Blanks alone never make a hot lead: a mostly empty record stays out of tiers A and B.
+            tiers = np.where(insufficient & np.isin(tiers, TIERS[:2]), TIERS[2], tiers)
+        out = pd.DataFrame({"score": scores, "probability": probability, "tier": tiers}, index=frame.index)
+        if reasons:
+            texts = reason_texts(contributions, X, frame, self.feature_info,
+                                 getattr(self.builder, "related_sources_", ()))
+            out["reasons"] = ["; ".join(filter(None, pair)) for pair in zip(notes, texts)]
+        else:
+            out["reasons"] = ""
         return out, unreadable > 0
 
     def drift(self, records_or_scores, scores=None) -> DriftReport:
@@ -82,7 +106,7 @@ class ScoringModel:
         if isinstance(records_or_scores, pd.DataFrame):
             X = self.builder.transform(records_or_scores)
             if scores is None:
-                scores = to_score(self.calibrator.transform(self.learner.predict_proba(X)[:, 1]))
+                scores = to_score(self.feature_probability(X))
             features = {source: psi_against(r, X[r["feature"]].to_numpy(dtype="float64"))
                         for source, r in ref["features"].items()}
         else:

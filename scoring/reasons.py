@@ -14,9 +14,12 @@ import pandas as pd
 
 from .features.info import FeatureInfo
 from .features.phrases import phrase, shown_number
-from .schema import clean_text, factorized, spread
+from .schema import factorized, spread
 
 UP, DOWN = "▲", "▼"
+# Contributions smaller than this (log-odds: about a 5% change in the odds) are no reason a rep can act on:
+# a record shows fewer reasons rather than padding to three raises and two lowers.
+MIN_EFFECT = 0.05
 
 
 @dataclass
@@ -76,8 +79,8 @@ def reason_phrases(contributions: np.ndarray, X: pd.DataFrame, raw: pd.DataFrame
     downs = top_k(-by_source, min(down, n_sources))
     values = X[[f.name for f in feature_info]].to_numpy(dtype="float64")
     speak = Speaker(groups, feature_info, values, contributions, raw)
-    return (speak.fill(ups, np.take_along_axis(by_source, ups, axis=1) > 0, f"{UP} " if marked else ""),
-            speak.fill(downs, np.take_along_axis(by_source, downs, axis=1) < 0, f"{DOWN} " if marked else ""))
+    return (speak.fill(ups, np.take_along_axis(by_source, ups, axis=1) > MIN_EFFECT, f"{UP} " if marked else ""),
+            speak.fill(downs, np.take_along_axis(by_source, downs, axis=1) < -MIN_EFFECT, f"{DOWN} " if marked else ""))
 
 
 def reasons_for(contributions: np.ndarray, X: pd.DataFrame, raw: pd.DataFrame, feature_info: list[FeatureInfo],
@@ -129,7 +132,9 @@ class Speaker:
         if info.kind == "category" and info.source in self.raw.columns:
             # The record's own words, so an "Other" value still reads as what the record holds.
             codes, uniques = factorized(self.raw[info.source].iloc[rows])
-            shown = spread(clean_text(uniques).to_numpy(), codes, None)
+            # Placeholders included ("unknown"): read as missing, said as the record writes them.
+            written = np.array([None if pd.isna(u) else str(u).strip() or None for u in uniques], dtype=object)
+            shown = spread(written, codes, None)
             value_codes = np.where(np.isnan(column), -1, column).astype(np.int64) + 1
             keys = value_codes * (len(uniques) + 1) + (codes + 1)
             _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)

@@ -17,7 +17,8 @@ from .guards import Exclusion, name_tokens
 from .guards.identifiers import identifier_columns
 from .guards.leakage import late_filled_suspects, leaky_columns
 from .guards.protected import protected_columns
-from .labels import binary_labels
+from .labels import binary_labels, censor_young
+from .missing import Marginaliser
 from .model import ScoringModel
 from .models.lightgbm_full import FullLightGBMClassifier
 from .models.logistic import LogisticBaseline
@@ -32,8 +33,8 @@ CREATION_WORDS = frozenset({"created", "create", "createdate", "createddate", "s
 # Folds for the out-of-fold predictions the calibrator is fitted on: three give it every training row at 60% of
 # the cost of five; large data sets need only two.
 LARGE = 50_000
-# Guards and the logistic baseline comparison see at most this many training rows: their answers are as
-# stable on a sample, and on 200,000 rows they would otherwise cost a minute.
+# Guards see at most this many training rows: their answers are as stable on a sample, and on 200,000 rows
+# they would otherwise cost a minute.
 GUARD_SAMPLE = 50_000
 # Drift watches the score and the features that move scores most; the ranking needs only a sample.
 DRIFT_FEATURES = 5
@@ -58,6 +59,10 @@ class TrainingOptions:
     holdout_share: float = 0.2
     random_state: int = 0
     title: str = "Lead scoring model"
+    # The column dating each conversion (e.g. HubSpot's stage date, Salesforce's ConvertedDate): when given,
+    # records younger than the conversion window learnt from it are scored but not trained on (labels.censor_young).
+    converted_at: str | None = None
+    created: str | None = None     # the creation date column; found by name when not given
 
 
 @dataclass
@@ -92,6 +97,8 @@ def read_labels(frame: pd.DataFrame, options: TrainingOptions) -> pd.Series:
 def guard_columns(frame: pd.DataFrame, y: np.ndarray, schema: Schema, options: TrainingOptions) -> list[Exclusion]:
     """Every column kept out of the features, with the reason; --keep forces a guarded column back in."""
     excluded = [Exclusion(options.id_column, "record identifier named by the caller")] if options.id_column else []
+    if options.converted_at:
+        excluded.append(Exclusion(options.converted_at, "conversion date: known only after the outcome"))
     excluded += identifier_columns(frame, schema)
     excluded += protected_columns(schema.names, options.protected)
     seen = {e.column for e in excluded}
@@ -107,6 +114,15 @@ def guard_columns(frame: pd.DataFrame, y: np.ndarray, schema: Schema, options: T
             unique.add(exclusion.column)
             found.append(exclusion)
     return found
+
+
+def censored_labels(frame: pd.DataFrame, y: pd.Series, schema: Schema, options: TrainingOptions):
+    """(labels, conversion window in days or None, records too young to train on)."""
+    created = options.created or creation_column(frame, schema)
+    if not options.converted_at or not created:
+        return y, None, 0
+    censored, window = censor_young(y, frame[created], frame[options.converted_at])
+    return censored, window, int((censored.isna() & y.notna()).sum())
 
 
 def creation_column(frame: pd.DataFrame, schema: Schema) -> str | None:
@@ -136,32 +152,54 @@ def split(frame: pd.DataFrame, y: np.ndarray, schema: Schema, options: TrainingO
 def additive_class():
     try:
         from .models.additive import AdditiveBoostingClassifier
-    except ImportError:  # E2's default learner; until it lands the unconstrained LightGBM is the default
+    except ImportError:  # E2's learner; without it the others compete
         return None
     return AdditiveBoostingClassifier
 
 
-def choose_learner(n_labelled: int, n_positive: int, options: TrainingOptions, builder: FeatureBuilder):
+LEARNERS = ("additive", "lightgbm", "logistic", "points")
+
+
+def candidate_learners(n_labelled: int, n_positive: int, options: TrainingOptions, builder: FeatureBuilder):
+    """{name: factory} of the learners that compete, and the reason when the caller or thin history decided."""
     categorical = builder.categorical_features_
-    if options.learner == "points" or (options.learner == "auto" and (
-            n_labelled < MIN_LABELLED or n_positive < MIN_CONVERSIONS)):
-        labels = {f.name: f.categories for f in builder.feature_info_ if f.kind == "category"}
-        reason = ("chosen by the caller" if options.learner == "points" else
-                  f"history too thin for a learned model ({n_labelled} records with an outcome, {n_positive} "
-                  f"conversions; needs {MIN_LABELLED} and {MIN_CONVERSIONS}): rule-based points")
-        return "points", reason, lambda: PointsModel(rules=options.points_rules, category_labels=labels,
-                                                     categorical_features=categorical)
+    labels = {f.name: f.categories for f in builder.feature_info_ if f.kind == "category"}
+    makers = {"lightgbm": lambda: FullLightGBMClassifier(categorical_features=categorical,
+                                                         random_state=options.random_state),
+              "logistic": lambda: LogisticBaseline(categorical_features=categorical),
+              "points": lambda: PointsModel(rules=options.points_rules, category_labels=labels,
+                                            categorical_features=categorical)}
     additive = additive_class()
-    if options.learner in ("auto", "additive") and additive is not None:
-        return "additive", "default: explainable additive boosting, fast exact reasons", lambda: additive(
-            categorical_features=categorical, random_state=options.random_state)
-    if options.learner == "logistic":
-        return "logistic", "chosen by the caller", lambda: LogisticBaseline(categorical_features=categorical)
-    if options.learner not in ("auto", "additive", "lightgbm"):
-        raise TrainingError(f"unknown learner {options.learner!r}; use auto, additive, lightgbm, logistic or points")
-    reason = "chosen by the caller" if options.learner == "lightgbm" else "default (additive learner not installed)"
-    return "lightgbm", reason, lambda: FullLightGBMClassifier(categorical_features=categorical,
-                                                              random_state=options.random_state)
+    if additive is not None:
+        makers["additive"] = lambda: additive(categorical_features=categorical, random_state=options.random_state)
+    if options.learner not in ("auto", *LEARNERS):
+        raise TrainingError(f"unknown learner {options.learner!r}; use auto, {', '.join(LEARNERS)}")
+    if options.learner == "auto" and (n_labelled < MIN_LABELLED or n_positive < MIN_CONVERSIONS):
+        return {"points": makers["points"]}, (
+            f"history too thin for a learned model ({n_labelled} records with an outcome, {n_positive} "
+            f"conversions; needs {MIN_LABELLED} and {MIN_CONVERSIONS}): rule-based points")
+    if options.learner == "auto":
+        return {name: makers[name] for name in LEARNERS if name in makers}, None
+    if options.learner not in makers:
+        raise TrainingError(f"the {options.learner} learner is not installed")
+    return {options.learner: makers[options.learner]}, "chosen by the caller"
+
+
+def compete(makers: dict, X_train: pd.DataFrame, y_train: np.ndarray, X_hold: pd.DataFrame, y_hold: np.ndarray,
+            random_state: int, progress) -> tuple[str, np.ndarray, dict]:
+    """Every candidate cross-validated on the training rows, the winner picked by that AUC alone, and each also
+    fitted on the same training rows and checked on the same held-out rows, for the record (never for the pick:
+    held-out rows stay unseen by every decision). Returns (winner, its out-of-fold predictions, AUCs by name)."""
+    oof, scores = {}, {}
+    for name, make in makers.items():
+        progress(f"cross-validating {name}")
+        oof[name] = out_of_fold(make, X_train, y_train, random_state)
+        scores[name] = {"cv_roc_auc": evaluate(y_train, oof[name])["roc_auc"]}
+    ranked = sorted(scores, key=lambda n: -np.nan_to_num(scores[n]["cv_roc_auc"], nan=0.0))
+    if len(makers) > 1:
+        for name in ranked[1:]:
+            scores[name]["holdout_roc_auc"] = holdout_auc(makers[name], X_train, y_train, X_hold, y_hold)
+    return ranked[0], oof[ranked[0]], scores
 
 
 def sample_rows(rows: np.ndarray, y: np.ndarray, size: int, random_state: int) -> np.ndarray:
@@ -232,15 +270,17 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
     if frame.empty:
         raise TrainingError("the data has no rows")
     y_all = read_labels(frame, options)
-    labelled = frame.loc[y_all.notna()].reset_index(drop=True)
-    y = y_all.dropna().to_numpy()
     records = frame.drop(columns=[options.target])
     schema = (schema or infer_schema(records)).without([options.target])
     missing = [c for c in (*options.keep, *options.segments) if c not in frame]
-    if options.id_column and options.id_column not in frame:
-        missing.append(options.id_column)
+    missing += [c for c in (options.id_column, options.converted_at, options.created) if c and c not in frame]
     if missing:
         raise TrainingError(f"there is no column named {missing[0]!r} in the data")
+    y_all, window, censored = censored_labels(frame, y_all, schema, options)
+    if y_all.dropna().nunique() < 2:
+        raise TrainingError("no records old enough to have had their chance to convert hold both outcomes")
+    labelled = frame.loc[y_all.notna()].reset_index(drop=True)
+    y = y_all.dropna().to_numpy()
 
     train_rows, hold_rows, split_how = split(labelled, y, schema, options)
     progress("guards")
@@ -257,35 +297,38 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
     X_train, X_hold = builder.transform(X_source.iloc[train_rows]), builder.transform(X_source.iloc[hold_rows])
     y_train, y_hold = y[train_rows], y[hold_rows]
 
-    name, reason, make = choose_learner(len(y), int(y.sum()), options, builder)
-    progress(f"cross-validating {name}")
-    oof = out_of_fold(make, X_train, y_train, options.random_state)
+    makers, reason = candidate_learners(len(y), int(y.sum()), options, builder)
+    tuning = None
+    if "lightgbm" in makers:
+        progress("tuning lightgbm")
+        search = makers["lightgbm"]()
+        makers["lightgbm"] = search.tuned(X_train, y_train).clone
+        tuning = search.tuning_
+    name, oof, candidates = compete(makers, X_train, y_train, X_hold, y_hold, options.random_state, progress)
+    if reason is None:
+        reason = "highest cross-validated ROC AUC on the training rows: " + ", ".join(
+            f"{n} {c['cv_roc_auc']:.4f}" for n, c in sorted(candidates.items(), key=lambda i: -i[1]["cv_roc_auc"]))
     calibrator = Calibrator().fit(oof, y_train)
     progress(f"fitting {name}")
-    learner = make().fit(X_train, y_train)
-    p_hold = calibrator.transform(learner.predict_proba(X_hold)[:, 1])
+    learner = makers[name]().fit(X_train, y_train)
+    marginaliser = Marginaliser.fit(learner, X_train, builder.feature_info_, options.random_state)
+    model = ScoringModel(feature_schema, builder, learner, calibrator, {}, {}, marginaliser)  # cuts, metadata below
+    # Held-out rows are scored as any later record is: a blank training never saw is marginalised.
+    p_hold = model.feature_probability(X_hold)
     held_out = evaluate(y_hold, p_hold)
-
-    comparisons = {}
-    if name != "points":
-        progress("comparing with baselines")
-        categorical = builder.categorical_features_
-        few = sample_rows(np.arange(len(y_train)), y_train, GUARD_SAMPLE, options.random_state)
-        comparisons["baseline_logistic_roc_auc"] = holdout_auc(
-            lambda: LogisticBaseline(categorical_features=categorical), X_train.iloc[few], y_train[few], X_hold, y_hold)
-        comparisons["lightgbm_full_roc_auc"] = held_out["roc_auc"] if name == "lightgbm" else holdout_auc(
-            lambda: FullLightGBMClassifier(categorical_features=categorical), X_train, y_train, X_hold, y_hold)
+    candidates[name]["holdout_roc_auc"] = held_out["roc_auc"]
+    comparisons = {f"{n}_{key}": value for n, c in candidates.items() for key, value in c.items()}
 
     train_scores = to_score(calibrator.transform(oof))
     cuts = validate_cuts(options.tier_cuts) if options.tier_cuts else cuts_from_shares(train_scores)
-    hold_tiers = assign_tiers(to_score(p_hold), cuts)
+    hold_scores = to_score(p_hold)
+    hold_tiers = assign_tiers(hold_scores, cuts)
     for tier in TIERS:
         in_tier = hold_tiers == tier
         held_out[f"conversion_rate_{tier}"] = float(y_hold[in_tier].mean()) if in_tier.any() else float("nan")
         held_out[f"share_{tier}"] = float(in_tier.mean())
     held_out.update(comparisons)
-    held_out["cv_roc_auc"] = evaluate(y_train, oof)["roc_auc"]
-    hold_scores = to_score(p_hold)
+    held_out["cv_roc_auc"] = candidates[name]["cv_roc_auc"]
 
     metadata = {
         "learner": name, "learner_reason": reason, "target": options.target, "positive": options.positive,
@@ -298,12 +341,20 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
                              "conversions": np.bincount(hold_scores, weights=y_hold, minlength=101).astype(int).tolist()},
         "calibration": calibrator.method_, "split": split_how, "rows": len(frame), "labelled_rows": len(y),
         "conversions": int(y.sum()), "unlabelled_rows": int(y_all.isna().sum()),
+        "conversion_window_days": window, "censored_rows": censored, "lightgbm_tuning": tuning,
         "holdout_rows": [int(i) for i in np.flatnonzero(y_all.notna().to_numpy())[hold_rows]],
         "reference_time": builder.reference_time_.isoformat(), "fingerprint": fingerprint(frame),
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "points_rules": getattr(learner, "rules_", None),
     }
-    model = ScoringModel(feature_schema, builder, learner, calibrator, cuts, metadata)
+    # Checked, the winner is fitted once more on every labelled row, held-out ones too: the figures above are for
+    # the same learner trained without them, a slightly conservative estimate of the model shipped.
+    progress(f"refitting {name} on all {len(y)} labelled rows")
+    X_labelled = builder.transform(X_source)
+    learner = makers[name]().fit(X_labelled, y)
+    model.learner = learner
+    model.marginaliser = Marginaliser.fit(learner, X_labelled, builder.feature_info_, options.random_state)
+    metadata["points_rules"] = getattr(learner, "rules_", None)
+    model.tier_cuts, model.metadata = cuts, metadata
     progress("scoring all records")
     all_scores = model.score(frame, reasons=False)["score"].to_numpy()
     metadata["drift_reference"] = drift_reference(learner, X_train, all_scores, builder)

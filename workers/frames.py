@@ -13,6 +13,7 @@ from scoring.schema import Schema, schema_from_properties
 from .snapshots import MODIFICATION_STAMPS, own_fields
 
 LABEL_COLUMN = "__converted__"
+CONVERTED_AT_COLUMN = "__converted_at__"
 # The property naming the record's owner, per CRM (nurture tasks go to them).
 OWNER_PROPERTY = {"hubspot": "hubspot_owner_id", "salesforce": "OwnerId"}
 
@@ -28,11 +29,30 @@ def record_frame(properties: Sequence[dict], settings: InstallationSettings) -> 
 
 
 def labels(properties: Sequence[dict], settings: InstallationSettings) -> pd.Series:
-    """1 when the label property holds a positive value (HubSpot: the lifecycle stage; Salesforce:
-    IsConverted), else 0; compared case-insensitively, as CRMs are inconsistent about "true"/"True"."""
+    """"1" when the label property holds a positive value (HubSpot: the lifecycle stage; Salesforce:
+    IsConverted), else "0"; compared case-insensitively, as CRMs are inconsistent about "true"/"True".
+    A record whose object has no such property (a Salesforce Contact: the person a converted Lead became)
+    has no outcome of its own, "": scored, never trained on."""
     positive = {str(v).strip().lower() for v in settings.label.positive_values}
     name = settings.label.property
-    return pd.Series([int(str(p.get(name) or "").strip().lower() in positive) for p in properties], dtype="int64")
+    return pd.Series(["" if name not in p else str(int(str(p[name] or "").strip().lower() in positive))
+                      for p in properties], dtype="object")
+
+
+def conversion_dates(properties: Sequence[dict], settings: InstallationSettings) -> pd.Series:
+    """When each record converted, as far as the CRM dates it: HubSpot stamps each lifecycle stage reached
+    (`hs_lifecyclestage_<stage>_date`, the earliest positive stage counts), Salesforce a Lead's ConvertedDate.
+    Training learns from these how long conversion takes (scoring.labels.censor_young)."""
+    label = settings.label
+    if label.property == "lifecyclestage":
+        names = [f"hs_lifecyclestage_{v.strip().lower()}_date" for v in label.positive_values]
+    else:
+        names = ["ConvertedDate"] if label.property == "IsConverted" else []
+    dates = pd.DataFrame({n: pd.to_datetime(pd.Series([p.get(n) for p in properties], dtype="object"),
+                                            errors="coerce", utc=True, format="mixed") for n in names},
+                         index=range(len(properties)))
+    earliest = dates.min(axis=1) if names else pd.Series(pd.NaT, index=dates.index)
+    return earliest.map(lambda t: None if pd.isna(t) else t.isoformat()).astype("object")
 
 
 def training_schema(specs: Sequence[PropertySpec], settings: InstallationSettings) -> Schema:

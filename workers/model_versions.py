@@ -20,7 +20,7 @@ from scoring.model import ScoringModel
 from scoring.registry import DEFAULT_TOLERANCE
 from scoring.training import TrainingOptions, train
 
-from .frames import LABEL_COLUMN, labels, record_frame, training_schema
+from .frames import CONVERTED_AT_COLUMN, LABEL_COLUMN, conversion_dates, labels, record_frame, training_schema
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,14 @@ def train_challenger(scope: InstallationScope, client: CrmClient, learner: str =
     settings = scope.installation.settings
     rows = _training_rows(scope, max_rows)
     frame = record_frame(rows, settings)
-    frame[LABEL_COLUMN] = labels(rows, settings).astype(str).to_numpy()
+    frame[LABEL_COLUMN] = labels(rows, settings).to_numpy()
+    frame[CONVERTED_AT_COLUMN] = conversion_dates(rows, settings).to_numpy()
     schema = training_schema(client.schema(), settings)
     schema = schema.without([c for c in schema.names if c not in frame])
     # The admin's points rules (None: learnt from the history) serve whenever the points learner is chosen.
     options = TrainingOptions(target=LABEL_COLUMN, learner=learner, protected=settings.protected_columns,
                               keep=settings.keep_columns, title=f"Lead scoring: installation {scope.installation_id}",
-                              points_rules=rules_for(scope.installation))
+                              points_rules=rules_for(scope.installation), converted_at=CONVERTED_AT_COLUMN)
     result = train(frame, options, schema=schema, progress=progress)
     model = result.model
     meta = model.summary()
@@ -111,19 +112,27 @@ def promote(scope: InstallationScope, version: ModelVersion) -> None:
 
 
 def _decide(scope: InstallationScope, challenger: ScoringModel, frame: pd.DataFrame, holdout: list[int]) -> Promotion:
+    """A fair contest: when the champion's kind of learner competed in the challenger's training, it was fitted on
+    the same training rows and checked on the same held-out rows, and that figure stands for it. The stored
+    champion itself may have been trained on today's held-out rows (the points model fitted at install is), which
+    would flatter it; it is scored as it stands only when its kind did not compete (a learner the caller forced)."""
     current = champion(scope)
     if current is None:
         return Promotion(True, "no champion yet")
     rows = frame.iloc[holdout]
     y = rows[LABEL_COLUMN].astype(float).to_numpy()
     features = rows.drop(columns=[LABEL_COLUMN])
-    challenger_auc = _auc(y, challenger.probability(features))
-    champion_auc = _auc(y, load_model(current).probability(features))
+    # The challenger's figure is its learner's, fitted without the held-out rows (the model shipped was refitted
+    # on them too, so scoring them now would flatter it).
+    challenger_auc = challenger.metadata["metrics"]["roc_auc"]
+    refitted = challenger.metadata["metrics"].get(f"{current.learner}_holdout_roc_auc")
+    champion_auc = refitted if refitted is not None else _auc(y, load_model(current).probability(features))
+    how = f"{current.learner} refitted on the same rows" if refitted is not None else "as stored"
     if math.isnan(champion_auc) or math.isnan(challenger_auc):
         return Promotion(not math.isnan(challenger_auc), "held-out rows hold one class only",
                          challenger_auc, champion_auc)
     promoted = challenger_auc >= champion_auc - DEFAULT_TOLERANCE
-    return Promotion(promoted, f"challenger AUC {challenger_auc:.4f} vs champion v{current.version} "
+    return Promotion(promoted, f"challenger AUC {challenger_auc:.4f} vs champion v{current.version} ({how}) "
                                f"{champion_auc:.4f} (tolerance {DEFAULT_TOLERANCE})", challenger_auc, champion_auc)
 
 

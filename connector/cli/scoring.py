@@ -15,6 +15,12 @@ import pandas as pd
 # Rows scored per step: large enough that per-step costs vanish, small enough for a moving progress bar.
 CHUNK_ROWS = 50_000
 DRIFT_SAMPLE_ROWS = 20_000
+# Tried in order: UTF-8 (a byte-order mark skipped), then Windows' Western code page, which spreadsheet exports
+# use; Latin-1 last, as it reads any bytes (cp1252 leaves five undefined).
+ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection): written with a
+# leading apostrophe, which shows it as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def read_csv(path: str, columns=None, text_columns=()) -> pd.DataFrame:
@@ -25,20 +31,39 @@ def read_csv(path: str, columns=None, text_columns=()) -> pd.DataFrame:
     file = Path(path)
     if not file.is_file():
         raise click.ClickException(f"There is no file at {path}.")
+    with open(file, "rb") as head:
+        if b"\x00" in head.read(65536):  # no text encoding a CSV is saved in puts NUL bytes in it
+            raise click.ClickException(f"{path} is not a readable CSV file.")
+    for encoding in ENCODINGS:
+        try:
+            frame = _read(file, path, encoding, columns, text_columns)
+        except UnicodeDecodeError:
+            continue
+        if frame.empty:
+            raise click.ClickException(f"{path} has a header but no rows.")
+        return frame
+    raise click.ClickException(f"{path} is not a readable CSV file.")
+
+
+def _read(file: Path, path: str, encoding: str, columns, text_columns) -> pd.DataFrame:
     try:
-        header = pd.read_csv(file, nrows=0).columns if columns is not None else None
+        header = pd.read_csv(file, nrows=0, encoding=encoding).columns if columns is not None else None
         wanted = None if header is None else [c for c in header if c in set(columns)]
         if wanted == []:
             raise click.ClickException(f"{path} has none of the columns the model reads, such as {columns[0]!r}.")
         dtypes = None if header is None else {c: "category" for c in wanted if c in set(text_columns)}
-        frame = pd.read_csv(file, low_memory=False, usecols=wanted, dtype=dtypes)
+        return pd.read_csv(file, low_memory=False, usecols=wanted, dtype=dtypes, encoding=encoding)
     except pd.errors.EmptyDataError:
         raise click.ClickException(f"{path} is empty.") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
+    except UnicodeDecodeError:
+        raise
+    except (pd.errors.ParserError, ValueError):
         raise click.ClickException(f"{path} is not a readable CSV file.") from None
-    if frame.empty:
-        raise click.ClickException(f"{path} has a header but no rows.")
-    return frame
+
+
+def cell(value):
+    """A value as written to an output CSV: text that a spreadsheet would run as a formula is escaped."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def on_terminal() -> bool:
@@ -121,6 +146,10 @@ def score(model_dir, csv_path, out_path, id_column) -> None:
     frame = read_csv(csv_path, wanted, [c for c in model.text_columns if c != id_column])
     if id_column and id_column not in frame:
         raise click.ClickException(f"There is no column named {id_column!r} in {csv_path}.")
+    absent = [c for c in model.columns if c not in frame]
+    if absent:
+        click.echo(f"Warning: {csv_path} has no column {', '.join(map(repr, absent))}, which the model uses; "
+                   "scored as not known.", err=True)
     scored_rows, unreadable, tiers, scores = 0, 0, pd.Series(0, index=list("ABCD")), []
     with open(out_path, "w", newline="", encoding="utf-8") as out, \
             click.progressbar(length=len(frame), label="Scoring", file=None if on_terminal() else _Quiet()) as bar:
@@ -132,7 +161,8 @@ def score(model_dir, csv_path, out_path, id_column) -> None:
             unreadable += int(bad.sum())
             ids = chunk[id_column].tolist() if id_column else range(start, start + len(chunk))
             # Written chunk by chunk (csv module: a third faster than DataFrame.to_csv here): memory stays flat.
-            writer.writerows(zip(ids, *(scored[c].tolist() for c in ("score", "probability", "tier", "reasons"))))
+            writer.writerows(zip(map(cell, ids), *(scored[c].tolist() for c in ("score", "probability", "tier")),
+                                 map(cell, scored["reasons"].tolist())))
             tiers = tiers.add(scored["tier"].value_counts(), fill_value=0)
             scores.append(scored["score"].to_numpy())
             scored_rows += len(chunk)

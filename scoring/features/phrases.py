@@ -65,6 +65,8 @@ def date_stem(label: str) -> str:
 def phrase(info: FeatureInfo, value: float, raw) -> str:
     """One factor in words, from the feature's label and kind and the record's real value."""
     label = spoken(info.label)
+    if value != value and info.kind == "category" and isinstance(raw, str) and raw.strip():
+        return f"{label}: {raw.strip()}"  # a coded "unknown" / "n/a" the record holds: said as written
     if value != value:  # NaN: nothing recorded (a text signal on missing text says the same)
         if label.split()[0].lower() in QUESTION_WORDS:  # a form question: "What is your current occupation"
             return f"No answer to “{label}”"

@@ -7,9 +7,14 @@ from ..features.text import looks_like_short_text
 from ..schema import Schema, clean_text
 from . import Exclusion, name_tokens
 
-ID_WORDS = frozenset({"id", "uuid", "guid", "key", "email", "mail", "phone", "mobile", "fax", "url", "ip",
-                      "name", "firstname", "lastname", "fullname", "address", "street", "zip", "postcode",
-                      "postal", "notes", "note", "comment", "comments", "description", "message", "linkedin"})
+# Words naming a record's identity: excluded whatever the column holds (a numeric id, a phone stored as a number).
+IDENTITY_WORDS = frozenset({"id", "uuid", "guid", "key", "phone", "mobile", "fax", "ip", "zip", "postcode", "postal"})
+# Words naming a contact channel or free text: excluded when the column holds text. A count or a date under such
+# a name ("Marketing emails opened", "Notes last contacted") measures behaviour and stays a feature.
+CHANNEL_WORDS = frozenset({"email", "mail", "url", "name", "firstname", "lastname", "fullname", "address", "street",
+                           "notes", "note", "comment", "comments", "description", "message", "linkedin"})
+ID_WORDS = IDENTITY_WORDS | CHANNEL_WORDS
+MEASURE_TYPES = ("number", "datetime")
 
 SHAPES = (
     ("email address", r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"),
@@ -26,8 +31,9 @@ FREE_TEXT_WORDS = 8
 
 def identifier_reason(name: str, type_: str, values: pd.Series) -> str | None:
     # Names only count for free values: "Do Not Email" (a yes/no flag) describes a preference, not a contact.
-    # (Counts and dates under such names, "Email opens", "Notes last contacted", go too: a known over-reach.)
-    if type_ != "boolean" and ID_WORDS & set(name_tokens(name)):
+    tokens = set(name_tokens(name))
+    named = IDENTITY_WORDS if type_ in MEASURE_TYPES else ID_WORDS
+    if type_ != "boolean" and named & tokens:
         return "identifier or contact detail (by name)"
     text = clean_text(values).dropna()
     if text.empty:

@@ -86,3 +86,43 @@ def tiny_history(n: int = 120, seed: int = 3) -> tuple[pd.DataFrame, dict]:
                           "qualified": np.where(y, "true", "false")})
     return frame, {"target": "qualified", "positive": None, "id": None, "leak": None, "protected": None,
                    "identifiers": [], "date": None}
+
+
+def bank_marketing_like(n: int = 12000, seed: int = 5) -> tuple[pd.DataFrame, dict]:
+    """A larger campaign set in the shape of the public bank-marketing data: coded categoricals ("unknown"),
+    a 999 "never contacted" code, and effects that are thresholds and interactions (trees do well)."""
+    rng = np.random.default_rng(seed)
+    age = rng.integers(18, 90, n)
+    job = rng.choice(["admin.", "blue-collar", "technician", "services", "management", "retired", "student",
+                      "unemployed", "unknown"], n, p=[.25, .22, .16, .1, .08, .06, .05, .05, .03])
+    default = rng.choice(["no", "unknown", "yes"], n, p=[.79, .2, .01])
+    contact = rng.choice(["cellular", "telephone"], n, p=[.64, .36])
+    month = rng.choice(["mar", "apr", "may", "jun", "jul", "aug", "oct", "nov", "dec"], n)
+    duration = rng.exponential(250, n).round()
+    campaign = rng.geometric(0.4, n)
+    pdays = np.where(rng.random(n) < 0.9, 999, rng.integers(0, 27, n))
+    rate = rng.choice([1.3, 4.1, 4.9, 4.96, 0.7], n, p=[.2, .1, .5, .15, .05])
+    z = (-3.0 + 1.2 * (duration > 300) + 1.0 * (duration > 600) - 1.5 * (duration < 60) + 1.4 * (pdays < 999)
+         - 1.2 * (rate > 4) + 0.7 * np.isin(month, ["mar", "oct", "dec"]) + 1.2 * ((age > 60) | (job == "student"))
+         - 0.6 * (contact == "telephone") - 0.15 * np.minimum(campaign, 6) - 0.5 * (default == "unknown")
+         + 1.2 * (pdays < 999) * (rate < 2) - 1.0 * (age < 25) * (job != "student"))
+    y = rng.random(n) < _sigmoid(z)
+    frame = pd.DataFrame({"age": age, "job": job, "default": default, "contact": contact, "month": month,
+                          "duration": duration, "campaign": campaign, "pdays": pdays, "euribor3m": rate,
+                          "y": np.where(y, "yes", "no")})
+    return frame, {"target": "y", "positive": "yes", "id": None, "leak": None, "protected": None,
+                   "identifiers": [], "date": None}
+
+
+def small_imbalanced(n: int = 5800, columns: int = 85, seed: int = 6) -> tuple[pd.DataFrame, dict]:
+    """Few rows, about 6% positives, many coded numeric columns each carrying a little linear signal: a
+    regularised logistic regression beats trees here."""
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 10, (n, columns)).astype(float)
+    weights = rng.normal(0, 0.06, columns)
+    z = -3.4 + (X - 4.5) @ weights
+    y = rng.random(n) < _sigmoid(z)
+    frame = pd.DataFrame(X.astype(int), columns=[f"C{i:02d}" for i in range(columns)])
+    frame["target"] = y.astype(int)
+    return frame, {"target": "target", "positive": None, "id": None, "leak": None, "protected": None,
+                   "identifiers": [], "date": None}

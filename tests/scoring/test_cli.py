@@ -29,7 +29,7 @@ def test_x_education_train_reports_held_out_auc_with_the_leak_excluded(x_educati
     assert f"held-out ROC AUC {auc:.4f}" in printed
     # Fields filled mostly on converted records are flagged for review by their presence, not by name.
     assert {"Lead Quality", "Lead Profile"} <= {e["column"] for e in summary["review"]}
-    assert summary["metrics"]["lightgbm_full_roc_auc"] - auc <= 0.01   # the fast-reasons model costs little AUC
+    assert summary["metrics"]["lightgbm_holdout_roc_auc"] - auc <= 0.01   # the chosen model costs little AUC
     rates = [summary["metrics"][f"conversion_rate_{tier}"] for tier in "ABCD"]
     assert rates == sorted(rates, reverse=True), rates
     if report_package_present():
@@ -50,7 +50,9 @@ def test_scoring_held_out_rows_gives_the_same_auc_and_falling_tiers(x_education_
     assert list(scores.columns) == ["Prospect ID", "score", "probability", "tier", "reasons"]
     assert scores["Prospect ID"].tolist() == held_out["Prospect ID"].tolist()
     y = held_out["Converted"].to_numpy()
-    assert roc_auc_score(y, scores["probability"]) == pytest.approx(summary["metrics"]["roc_auc"], abs=1e-9)
+    # The model shipped was refitted on every labelled row, these too, after the held-out check: it ranks them
+    # at least as well as the learner that never saw them (the reported figure).
+    assert roc_auc_score(y, scores["probability"]) >= summary["metrics"]["roc_auc"] - 0.005
     rates = pd.Series(y).groupby(scores["tier"].to_numpy()).mean()
     assert rates.index.tolist() == ["A", "B", "C", "D"] and rates.is_monotonic_decreasing, rates
 
@@ -101,14 +103,28 @@ def test_rows_with_bad_values_are_scored_and_counted(leadscore, tmp_path):
     bad.loc[bad.index[0], "Pricing page visits"] = "lots"
     bad.loc[bad.index[1], "Created Date"] = "yesterday-ish"
     bad.loc[bad.index[2], "Industry"] = "Space mining"
+    bad.loc[bad.index[3], "Job Title"] = "Directeur général, Société Générale"   # saved by Excel: cp1252
+    bad.loc[bad.index[4], facts["id"]] = "=HYPERLINK(\"http://x.example\")"       # CSV injection attempt
     bad = bad.drop(columns=["Newsletter"])          # a column gone altogether
-    bad.to_csv(tmp_path / "bad.csv", index=False)
+    bad.to_csv(tmp_path / "bad.csv", index=False, encoding="cp1252")
     result = leadscore("score", "--model", tmp_path / "m", "--csv", tmp_path / "bad.csv", "--out",
                        tmp_path / "scores.csv", "--id", facts["id"])
     assert result.exit_code == 0, result.output
     assert "2 rows had unreadable values" in result.output
+    assert "has no column 'Newsletter', which the model uses" in result.output
     scores = pd.read_csv(tmp_path / "scores.csv")
-    assert scores[facts["id"]].tolist() == bad[facts["id"]].tolist() and scores["score"].notna().all()
+    assert scores[facts["id"]].tolist() == [*bad[facts["id"]].head(4), "'" + bad[facts["id"]].iloc[4]]
+    assert scores["score"].notna().all()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
+def test_csv_encodings_are_detected(encoding, tmp_path):
+    from connector.cli.scoring import read_csv
+
+    path = tmp_path / "data.csv"
+    pd.DataFrame({"City": ["Zürich", "São Paulo", "Kraków" if encoding.startswith("utf") else "Besançon"]}).to_csv(
+        path, index=False, encoding=encoding)
+    assert read_csv(str(path))["City"].tolist()[:2] == ["Zürich", "São Paulo"]
 
 
 @pytest.mark.parametrize("setup, args, message", [

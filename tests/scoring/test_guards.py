@@ -83,18 +83,26 @@ def test_identifiers_by_value_shape_under_innocent_names():
     assert found == {"contact", "site", "ref", "remarks", "token"}
 
 
-def test_amounts_typed_as_text_are_kept_record_numbers_are_not():
+def test_amounts_and_behaviour_are_kept_record_numbers_and_contact_details_are_not():
     # HubSpot types annual revenue as a string: nearly unique whole numbers, but spread wide, not a numbering.
+    # Counts and dates under contact-channel words measure behaviour; a phone stays an identity even as a number.
     rng = np.random.default_rng(0)
     n = 400
     frame = pd.DataFrame({
         "annualrevenue": (rng.lognormal(14, 1.5, n)).round().astype(int).astype(str),
-        "hs_email_open": rng.poisson(3, n), "notes_last_contacted": pd.date_range("2026-01-01", periods=n, freq="h"),
+        "hs_email_open": rng.poisson(3, n), "hs_email_click": rng.poisson(1, n),
+        "notes_last_contacted": pd.date_range("2026-01-01", periods=n, freq="h"),
+        "num_contacted_notes": rng.poisson(2, n), "email": [f"p{i}@x.example.com" for i in range(n)],
+        "notes": ["Called, left a message"] * n, "hs_object_id": np.arange(1001, 1001 + n),
         "phone": rng.integers(2_000_000_000, 9_999_999_999, n), "lead_number": np.arange(500_000, 500_000 + 3 * n, 3),
     })
     schema = schema_from_properties([{"name": "annualrevenue", "type": "string"},
                                      {"name": "hs_email_open", "type": "number"},
+                                     {"name": "hs_email_click", "type": "number"},
                                      {"name": "notes_last_contacted", "type": "datetime"},
+                                     {"name": "num_contacted_notes", "type": "number"},
+                                     {"name": "email", "type": "string"}, {"name": "notes", "type": "string"},
+                                     {"name": "hs_object_id", "type": "number"},
                                      {"name": "phone", "type": "number"}, {"name": "lead_number", "type": "number"}])
     found = {e.column for e in identifier_columns(frame, schema)}
-    assert found == {"hs_email_open", "notes_last_contacted", "phone", "lead_number"}  # by name; by dense numbering
+    assert found == {"email", "notes", "hs_object_id", "phone", "lead_number"}  # by name; by dense numbering

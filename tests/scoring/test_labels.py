@@ -43,3 +43,29 @@ def test_hubspot_converted_means_opportunity_or_later_or_a_chosen_date():
 
 def test_salesforce_is_converted():
     assert salesforce_labels(pd.Series(["true", "false"])).tolist() == [1.0, 0.0]
+
+
+def test_records_younger_than_the_conversion_window_have_no_outcome_yet():
+    from scoring.labels import censor_young
+
+    latest = pd.Timestamp("2026-12-01")
+    rng = np.random.default_rng(1)
+    n = 400
+    created = pd.Series(latest - pd.to_timedelta(rng.uniform(0, 700, n), unit="D"))
+    took = pd.to_timedelta(rng.uniform(3, 100, n), unit="D")  # conversions take up to 100 days
+    converted_at = (created + took).where((rng.random(n) < 0.3) & (created + took <= latest))
+    y = converted_at.notna().astype(float)
+    censored, window = censor_young(y, created.astype(str), converted_at.astype(str))
+    assert 80 <= window <= 100                      # the 90th percentile of days from creation to conversion
+    newest = max(created.max(), converted_at.max())
+    young = (created > newest - pd.Timedelta(days=window)).to_numpy()
+    assert censored[young].isna().all()             # young records: scored, not trained on (either way)
+    assert censored[~young].equals(y[~young])       # the others keep their outcome
+
+
+def test_too_few_dated_conversions_hold_nothing_back():
+    from scoring.labels import censor_young
+
+    y = pd.Series([1.0, 0.0, 0.0])
+    censored, window = censor_young(y, pd.Series(["2026-01-01"] * 3), pd.Series(["2026-02-01", None, None]))
+    assert window is None and censored.equals(y)

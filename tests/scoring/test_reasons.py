@@ -71,3 +71,18 @@ def test_near_duplicate_sources_give_one_reason():
     assert first.up == ["Last activity: Email", "Visits: 3"]          # the pair's 0.9 told once, by the larger
     assert second.up == ["Last notable activity: SMS", "Visits: 1"] and second.down == []
     assert reason_texts(c, X, raw, info, related) == [first.text(), second.text()]
+
+
+def test_only_contributions_that_matter_are_shown():
+    X = pd.DataFrame({"visits": [4.0], "industry": [0.0], "newsletter": [1.0], "last_open": [60.0],
+                      "last_open_missing": [0.0], "title_senior": [1.0]})
+    raw = pd.DataFrame({"Industry": ["Healthcare"]})
+    c = np.array([[0.9, 0.01, -0.02, -0.4, 0.0, 0.03]])   # three near-zero effects: no reasons, no padding
+    only = reasons_for(c, X, raw, INFO)[0]
+    assert only.up == ["Pricing page visits: 4"] and only.down == ["Last email opened 60 days ago"]
+
+
+def test_a_coded_unknown_reads_as_written():
+    default = FeatureInfo("default", "default", "Default", "category", ("no", "yes", "Other"))
+    assert phrase(default, float("nan"), "unknown") == "Default: unknown"
+    assert phrase(default, float("nan"), None) == "No default recorded"
