@@ -20,7 +20,7 @@ def app_config(hubspot_sandbox):
 
 
 def test_overview_and_models_agree_and_explain_a_promotion(app, user, hubspot_sandbox):  # noqa: F811
-    _, installation_id = synced_portal(app, hubspot_sandbox, contacts=800, seed=9)
+    _, installation_id = synced_portal(app, hubspot_sandbox, contacts=2000, seed=9)
     trained = run_task(app, "workers.train", installation_id=installation_id)
     assert trained["promoted"], trained
     user.sign_in()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.mark.parametrize("opted_in", [False, True], ids=["default", "opted-in"])
 def test_a_promotion_fires_tier_change_rules_only_when_opted_in(worker_app, hubspot_sandbox, opted_in):
-    _, installation_id = synced_portal(worker_app, hubspot_sandbox, contacts=800, seed=9)  # v1 scores everyone
+    _, installation_id = synced_portal(worker_app, hubspot_sandbox, contacts=2000, seed=9)  # v1 scores everyone
     with worker_app.app_context():
         session = get_session()
         installation = session.get(Installation, installation_id)

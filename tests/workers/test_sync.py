@@ -59,7 +59,7 @@ def test_next_sync_writes_only_the_records_that_changed(worker_app, hubspot_sand
 @pytest.mark.slow
 def test_training_promotes_a_learned_model_and_rewrites_changed_scores(worker_app, hubspot_sandbox):
     with in_the_past(hubspot_sandbox):
-        portal = hubspot_sandbox.add_portal(contacts=800, seed=9)
+        portal = hubspot_sandbox.add_portal(contacts=2000, seed=9)
     installation_id = install_portal(worker_app, hubspot_sandbox, portal.id)
     run_task(worker_app, "workers.sync", installation_id=installation_id)
 
