@@ -11,7 +11,7 @@ import pandas as pd
 from .drift import DriftReport, psi_against
 from .features.builder import FeatureBuilder
 from .missing import Marginaliser
-from .reasons import reason_texts
+from .reasons import Points, reason_texts
 from .schema import Schema
 from .tiers import TIERS, assign_tiers, to_score
 
@@ -53,7 +53,8 @@ class ScoringModel:
 
     def _probability(self, X: pd.DataFrame, contributions: np.ndarray | None):
         """Calibrated probabilities (values unknown to training marginalised; `contributions` averaged to match,
-        in place), the rows x sources blank mask and the unknown mask (None for models without a marginaliser)."""
+        in place), the rows x sources blank mask, the unknown mask (None for models without a marginaliser) and
+        the model's own probabilities before calibration."""
         # The additive learner's probability is its contributions summed: no second pass over the tables.
         from_contributions = getattr(self.learner, "probability_from", None)
         if contributions is not None and from_contributions is not None:
@@ -65,7 +66,18 @@ class ScoringModel:
         if marginaliser is not None:
             blank = marginaliser.blank(X)
             unknown = marginaliser.predict(self.learner, X, p_model, contributions, blank)
-        return self.calibrator.transform(p_model), blank, unknown
+        return self.calibrator.transform(p_model), blank, unknown, p_model
+
+    def points_moved(self, p_model: np.ndarray) -> Points:
+        """How many score points a factor moved each row: its score with the factor's log-odds against without
+        them, both through the calibration, so a rep reads the same units as the score."""
+        raw = np.log(np.clip(p_model, 1e-12, 1.0)) - np.log(np.clip(1.0 - p_model, 1e-12, 1.0))
+        score = self.calibrator.transform(p_model) * 100
+
+        def points(rows: np.ndarray, moved: np.ndarray) -> np.ndarray:
+            without = self.calibrator.transform(1.0 / (1.0 + np.exp(moved - raw[rows]))) * 100
+            return np.rint(score[rows] - without).astype(int)
+        return points
 
     def score(self, frame: pd.DataFrame, reasons: bool = True, as_of=None) -> pd.DataFrame:
         """score (0-100), probability, tier and reasons for every row, in the frame's order and index.
@@ -79,7 +91,7 @@ class ScoringModel:
         builder = self.builder if as_of is None else self.builder.at(as_of)
         X, unreadable = builder.transform_counting_unreadable(frame)
         contributions = self.learner.contributions(X) if reasons else None
-        probability, blank, unknown = self._probability(X, contributions)
+        probability, blank, unknown, p_model = self._probability(X, contributions)
         scores = to_score(probability)
         tiers = assign_tiers(scores, self.tier_cuts)
         notes = [""] * len(X)
@@ -89,8 +101,11 @@ class ScoringModel:
             tiers = np.where(insufficient & np.isin(tiers, TIERS[:2]), TIERS[2], tiers)
         out = pd.DataFrame({"score": scores, "probability": probability, "tier": tiers}, index=frame.index)
         if reasons:
+            # A low score is explained by what lowered it first: tier C or D, or below the training base rate.
+            base_rate = (self.metadata.get("metrics") or {}).get("base_rate", 0.0)
             texts = reason_texts(contributions, X, frame, self.feature_info,
-                                 getattr(self.builder, "related_sources_", ()))
+                                 getattr(self.builder, "related_sources_", ()), points=self.points_moved(p_model),
+                                 low=np.isin(tiers, TIERS[2:]) | (probability < base_rate))
             out["reasons"] = ["; ".join(filter(None, pair)) for pair in zip(notes, texts)]
         else:
             out["reasons"] = ""

@@ -8,6 +8,7 @@ and spread to the rows that show it, which keeps this on the fast scoring path.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,13 @@ UP, DOWN = "▲", "▼"
 # Contributions smaller than this (log-odds: about a 5% change in the odds) are no reason a rep can act on:
 # a record shows fewer reasons rather than padding to three raises and two lowers.
 MIN_EFFECT = 0.05
+MINUS = "\u2212"  # the minus sign, not a hyphen: "(−8)"
+# " (+12)" / " (−8)" for every possible move of a 0-100 score, built once: no per-row formatting.
+POINTS_SUFFIX = np.array([f" ({'+' if n > 0 else MINUS}{abs(n)})" for n in range(-100, 101)], dtype=object)
+
+# (row indices, log-odds moved) -> score points moved, both arrays of one shape; given by the model, which knows
+# its raw score and calibration.
+Points = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 @dataclass
@@ -66,9 +74,11 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
 
 
 def reason_phrases(contributions: np.ndarray, X: pd.DataFrame, raw: pd.DataFrame, feature_info: list[FeatureInfo],
-                   related=(), up: int = 3, down: int = 2, marked: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                   related=(), up: int = 3, down: int = 2, marked: bool = False,
+                   points: Points | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(ups, downs): object arrays of phrases per row, best first, None where fewer factors moved the score;
-    `marked` puts ▲ / ▼ before each phrase."""
+    `marked` puts ▲ / ▼ before each phrase; with `points` each phrase ends in the score points it moved, e.g.
+    " (+12)", and a factor that moved the score by less than a point is left out."""
     if contributions.shape != (len(X), len(feature_info)) or len(raw) != len(X):
         raise ValueError(f"contributions {contributions.shape}, X {X.shape}, raw {len(raw)} rows and "
                          f"{len(feature_info)} features do not line up")
@@ -79,22 +89,38 @@ def reason_phrases(contributions: np.ndarray, X: pd.DataFrame, raw: pd.DataFrame
     downs = top_k(-by_source, min(down, n_sources))
     values = X[[f.name for f in feature_info]].to_numpy(dtype="float64")
     speak = Speaker(groups, feature_info, values, contributions, raw)
-    return (speak.fill(ups, np.take_along_axis(by_source, ups, axis=1) > MIN_EFFECT, f"{UP} " if marked else ""),
-            speak.fill(downs, np.take_along_axis(by_source, downs, axis=1) < -MIN_EFFECT, f"{DOWN} " if marked else ""))
+    rows = np.arange(len(X))[:, None]
+    out = []
+    for chosen, sign, mark in ((ups, 1.0, UP), (downs, -1.0, DOWN)):
+        moved = np.take_along_axis(by_source, chosen, axis=1)
+        keep = sign * moved > MIN_EFFECT
+        phrases = speak.fill(chosen, keep, f"{mark} " if marked else "")
+        if points is not None:
+            moved_points = points(np.broadcast_to(rows, chosen.shape), moved)
+            keep &= sign * moved_points >= 1
+            phrases[~keep] = None
+            phrases[keep] = phrases[keep] + POINTS_SUFFIX[moved_points[keep] + 100]
+        out.append(phrases)
+    return out[0], out[1]
 
 
 def reasons_for(contributions: np.ndarray, X: pd.DataFrame, raw: pd.DataFrame, feature_info: list[FeatureInfo],
-                related=(), up: int = 3, down: int = 2) -> list[Reasons]:
-    ups, downs = reason_phrases(contributions, X, raw, feature_info, related, up, down)
+                related=(), up: int = 3, down: int = 2, points: Points | None = None) -> list[Reasons]:
+    ups, downs = reason_phrases(contributions, X, raw, feature_info, related, up, down, points=points)
     return [Reasons([w for w in u if w is not None], [w for w in d if w is not None])
             for u, d in zip(ups.tolist(), downs.tolist())]
 
 
 def reason_texts(contributions: np.ndarray, X: pd.DataFrame, raw: pd.DataFrame, feature_info: list[FeatureInfo],
-                 related=(), up: int = 3, down: int = 2) -> list[str]:
-    """One line per row, e.g. "▲ Lead source: Referral; ▼ No email opened recorded" (Reasons.text, but fast)."""
-    ups, downs = reason_phrases(contributions, X, raw, feature_info, related, up, down, marked=True)
-    return ["; ".join(filter(None, row)) for row in np.hstack([ups, downs]).tolist()]
+                 related=(), up: int = 3, down: int = 2, points: Points | None = None,
+                 low: np.ndarray | None = None) -> list[str]:
+    """One line per row, e.g. "▲ Lead source: Referral (+6); ▼ No email opened recorded (−8)" (Reasons.text, but
+    fast). Rows marked `low` (a low score) list their ▼ reasons first: what a rep can act on to raise it."""
+    ups, downs = reason_phrases(contributions, X, raw, feature_info, related, up, down, marked=True, points=points)
+    rows = np.hstack([ups, downs])
+    if low is not None:
+        rows[low] = np.hstack([downs, ups])[low]
+    return ["; ".join(filter(None, row)) for row in rows.tolist()]
 
 
 class Speaker:

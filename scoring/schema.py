@@ -19,6 +19,9 @@ PLACEHOLDERS = frozenset({"", "select", "n/a", "na", "none", "null", "nan", "-",
 
 TRUE_WORDS = frozenset({"1", "yes", "y", "true", "t", "1.0"})
 FALSE_WORDS = frozenset({"0", "no", "n", "false", "f", "0.0"})
+# Written only as these, a column is a count that has not yet gone past 1, not a flag: read as yes/no, a later
+# 2 or 3 would become missing. A flag says so in words (yes/no, true/false) or in the CRM's own type.
+DIGITS_ONLY = frozenset({"0", "1", "0.0", "1.0"})
 
 # Share of non-missing values that must parse for a column to be typed number / datetime.
 PARSE_SHARE = 0.9
@@ -131,16 +134,15 @@ def to_datetime(series: pd.Series) -> pd.Series:
 def infer_column(name: str, series: pd.Series) -> Column:
     label = readable(name)
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        # Already numbers (the CSV reader parsed them): only 0/1 columns are flags. Skips text work per value.
-        distinct = pd.unique(series.dropna())
-        if len(distinct) == 0:
-            return Column(name, "string", label)
-        return Column(name, "boolean" if set(distinct.tolist()) <= {0, 1} else "number", label)
+        # Already numbers (the CSV reader parsed them), 0/1 included: see DIGITS_ONLY.
+        if series.notna().any():
+            return Column(name, "number", label)
+        return Column(name, "string", label)
     text = clean_text(series).dropna()
     if text.empty:
         return Column(name, "string", label)
     lowered = set(text.astype(str).str.lower().unique()[:10])
-    if text.nunique() <= 2 and lowered <= (TRUE_WORDS | FALSE_WORDS):
+    if text.nunique() <= 2 and lowered <= (TRUE_WORDS | FALSE_WORDS) and not lowered <= DIGITS_ONLY:
         return Column(name, "boolean", label)
     if pd.to_numeric(text, errors="coerce").notna().mean() >= PARSE_SHARE:
         return Column(name, "number", label)

@@ -62,11 +62,20 @@ def date_stem(label: str) -> str:
     return spoken(" ".join(words))
 
 
+# A record's own words are quoted up to this many characters: five reasons, each ending in its points, stay
+# readable on a card and well inside the CRM's reasons field, and the points are never what gets cut.
+SHOWN_MAX = 60
+
+
+def clipped(text: str) -> str:
+    return text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX - 1].rstrip() + "…"
+
+
 def phrase(info: FeatureInfo, value: float, raw) -> str:
     """One factor in words, from the feature's label and kind and the record's real value."""
     label = spoken(info.label)
     if value != value and info.kind == "category" and isinstance(raw, str) and raw.strip():
-        return f"{label}: {raw.strip()}"  # a coded "unknown" / "n/a" the record holds: said as written
+        return f"{label}: {clipped(raw.strip())}"  # a coded "unknown" / "n/a" the record holds: said as written
     if value != value:  # NaN: nothing recorded (a text signal on missing text says the same)
         if label.split()[0].lower() in QUESTION_WORDS:  # a form question: "What is your current occupation"
             return f"No answer to “{label}”"
@@ -81,5 +90,5 @@ def phrase(info: FeatureInfo, value: float, raw) -> str:
     if info.kind == "category":
         shown = raw if isinstance(raw, str) and raw.strip() else (
             info.categories[int(value)] if 0 <= int(value) < len(info.categories) else "other")
-        return f"{label}: {shown}"
+        return f"{label}: {clipped(shown)}"
     return f"{label}: {quote_number(value)}"

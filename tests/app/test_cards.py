@@ -37,7 +37,7 @@ def give_history(app, installation_id: int, crm_id: str, scores: list[int]) -> N
             scope.add(ScoreHistory(object_type="contacts", crm_id=crm_id, score=score, probability=score / 100,
                                    tier="A" if score >= 75 else "B", reasons=[], scored_at=start + timedelta(days=day)))
         scope.add(CurrentScore(object_type="contacts", crm_id=crm_id, score=scores[-1], probability=scores[-1] / 100,
-                               tier="A", reasons=["▲ Visited pricing 5 times", "▼ No company size"]))
+                               tier="A", reasons=["▲ Visited pricing 5 times (+12)", "▼ No company size (−4)"]))
         get_session().commit()
 
 
@@ -130,12 +130,13 @@ def test_hubspot_card_puts_tier_first_what_lowered_a_low_score_first_and_marks_a
                                    scored_at=start + timedelta(days=day)))
         scope.add(CurrentScore(object_type="contacts", crm_id="501", score=12, probability=0.12, tier="D",
                                model_version_id=new.id,
-                               reasons=["▲ Visited pricing 5 times", "▲ Opened 3 emails", "▼ No company size",
-                                        "▼ Bounced email"]))
+                               reasons=["▲ Visited pricing 5 times (+12)", "▲ Opened 3 emails (+5)",
+                                        "▼ No company size (−9)", "▼ Bounced email (−8)"]))
         get_session().commit()
     card = hubspot_fetch(client, "portalId=777&associatedObjectId=501").json["results"][0]
     assert card["title"] == "Tier D · score 12/100"
     values = {p["label"]: p["value"] for p in card["properties"]}
     assert [p["label"] for p in card["properties"]][:2] == ["Tier", "Score"]
-    assert values["Why"] == "▼ No company size; ▼ Bounced email; ▲ Visited pricing 5 times; ▲ Opened 3 emails"
+    assert values["Why"] == ("▼ No company size (−9); ▼ Bounced email (−8); ▲ Visited pricing 5 times (+12); "
+                            "▲ Opened 3 emails (+5)")
     assert values["Trend"] == "18 → 21 → [model v2] 12"

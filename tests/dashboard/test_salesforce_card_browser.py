@@ -23,7 +23,7 @@ pytestmark = pytest.mark.chromium
 
 SECRET = "salesforce-consumer-secret"
 ORG, LEAD = "00D000000000001AAA", "00Q000000000001AAA"
-REASONS = ["▲ Visited the pricing page 5 times", "▼ No company size", "▼ Email bounced"]
+REASONS = ["▲ Visited the pricing page 5 times (+12)", "▼ No company size (−9)", "▼ Email bounced (−8)"]
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_the_canvas_card_shows_tier_score_reasons_and_trend(app, live_server, br
     assert browser_page.inner_text("#tier") == "Tier D"
     assert browser_page.inner_text("#score") == "score 14/100"
     reasons = [item.inner_text() for item in browser_page.query_selector_all("#reasons li")]
-    assert reasons == ["▼ No company size", "▼ Email bounced", "▲ Visited the pricing page 5 times"]
+    assert reasons == ["▼ No company size (−9)", "▼ Email bounced (−8)", "▲ Visited the pricing page 5 times (+12)"]
     assert browser_page.inner_text("#trend-text") == "31 → 28 → [model v2] 14"
     assert "new model v2" in browser_page.text_content("#trend")
     browser_page.screenshot(path=str(_screenshot("salesforce-card")), full_page=True)

@@ -90,3 +90,15 @@ def test_a_missing_column_at_scoring_time_is_treated_as_missing():
     builder, _ = build(frame)
     X = builder.transform(pd.DataFrame({"plan": ["pro"]}))
     assert np.isnan(X["visits"].iloc[0]) and X["visits__missing"].iloc[0] == 1
+
+
+@pytest.mark.parametrize("written", [[0, 1], ["0", "1"], [0.0, 1.0]], ids=["ints", "text", "floats"])
+def test_a_count_that_held_only_0_and_1_in_training_stays_a_number(written):
+    training = pd.DataFrame({"times_contacted": written * 20, "opted_in": ["Yes", "No"] * 20})
+    schema = infer_schema(training)
+    assert schema["times_contacted"].type == "number" and schema["opted_in"].type == "boolean"
+    builder = FeatureBuilder(schema).fit(training)
+    later = pd.DataFrame({"times_contacted": [type(written[0])(v) for v in (2, 3, 0)], "opted_in": ["Yes"] * 3})
+    X = builder.transform(later)
+    count = [f.name for f in builder.feature_info_ if f.source == "times_contacted" and f.kind == "number"]
+    assert X[count[0]].tolist() == [2.0, 3.0, 0.0]   # read as counts, not as yes/no with 2 and 3 missing

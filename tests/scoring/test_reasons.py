@@ -86,3 +86,29 @@ def test_a_coded_unknown_reads_as_written():
     default = FeatureInfo("default", "default", "Default", "category", ("no", "yes", "Other"))
     assert phrase(default, float("nan"), "unknown") == "Default: unknown"
     assert phrase(default, float("nan"), None) == "No default recorded"
+
+
+def test_each_reason_says_the_score_points_it_moved_and_low_scores_lead_with_what_lowered_them():
+    X = pd.DataFrame({"visits": [4.0, 0.0], "industry": [0.0, 2.0], "newsletter": [1.0, 0.0],
+                      "last_open": [60.0, np.nan], "last_open_missing": [0.0, 1.0], "title_senior": [1.0, 0.0]})
+    raw = pd.DataFrame({"Pricing page visits": [4, 0], "Industry": ["Healthcare", "Mining"]})
+    c = np.array([[0.9, 0.004, 0.0, -0.4, 0.0, 0.0],
+                  [-0.9, 0.0, 0.0, 0.0, 0.0, 0.3]])
+
+    def points(rows, moved):  # ten points per unit of log-odds, so 0.9 moves 9 points
+        return np.rint(moved * 10).astype(int)
+
+    high, low = reason_texts(c, X, raw, INFO, points=points, low=np.array([False, True]))
+    assert high == "▲ Pricing page visits: 4 (+9); ▼ Last email opened 60 days ago (−4)"
+    assert low == "▼ Pricing page visits: 0 (−9); ▲ Title does not mention a senior role (+3)"
+    # a factor worth less than a score point is no reason, even when it passes the log-odds floor
+    assert reasons_for(c * [1, 1, 1, 0.12, 1, 1], X, raw, INFO, points=points)[0].down == []
+
+
+def test_a_long_value_is_clipped_so_the_points_still_end_the_reason():
+    X = pd.DataFrame({"visits": [0.0], "industry": [0.0], "newsletter": [0.0], "last_open": [1.0],
+                      "last_open_missing": [0.0], "title_senior": [0.0]})
+    raw = pd.DataFrame({"Industry": ["Healthcare " * 40]})
+    c = np.array([[0.0, 0.9, 0.0, 0.0, 0.0, 0.0]])
+    text = reason_texts(c, X, raw, INFO, points=lambda rows, moved: np.rint(moved * 10).astype(int))[0]
+    assert text.endswith("… (+9)") and len(text) < 100

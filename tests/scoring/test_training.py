@@ -163,6 +163,12 @@ def test_scores_carry_reasons(b2b_result):
     assert list(scored.columns) == ["score", "probability", "tier", "reasons"]
     assert scored["reasons"].str.len().gt(0).all()
     assert not scored["reasons"].str.contains(r"\d\.\d{3,}").any()   # no raw floats in the words
+    reasons = scored["reasons"].str.split("; ").explode()
+    marked = reasons[reasons.str.match("[▲▼]")]
+    # every reason says the score points it moved, in its own direction
+    assert marked.str.match(r"▲ .+ \(\+\d+\)$|▼ .+ \(\u2212\d+\)$").all()
+    low = scored[scored["tier"].isin(["C", "D"]) & scored["reasons"].str.contains("▼")]
+    assert low["reasons"].str.replace(r"^(Insufficient data|Not known)[^▲▼]*", "", regex=True).str.startswith("▼").all()
 
 
 def test_drift_against_the_reference_kept_in_the_model(b2b_result):
