@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Callable
 
 from flask import current_app
 from sqlalchemy import and_, insert, or_, update
 
-from connector.crm.base import CrmClient, FieldWrite, WriteResult
+from connector.crm.base import CrmClient, FieldWrite, WriteResult, fit_lines
 from connector.db.models import CurrentScore, Installation, ModelVersion, RecordSnapshot, ScoreHistory, utcnow
 from connector.db.scope import InstallationScope
 from connector.db.settings import InstallationSettings
@@ -128,7 +128,8 @@ def _pending(scope: InstallationScope, version: ModelVersion, after_id: int,
 
 def _prepare(scope, client: CrmClient, version, model, rows, stats: WriteBackStats) -> Prepared:
     settings = scope.installation.settings
-    scored = _score(model, [snapshot for snapshot, _ in rows], settings, stats)
+    scored = [_fit_reasons(client, s, settings) for s in
+              _score(model, [snapshot for snapshot, _ in rows], settings, stats)]
     current = {snapshot.id: score for snapshot, score in rows}
     changed, settled = [], []
     for s in scored:
@@ -200,6 +201,15 @@ def _scored(snapshot: RecordSnapshot, row, settings: InstallationSettings) -> Sc
     tier, override = nurture.effective_tier(snapshot.properties, model_tier, settings.field_names)
     reasons = [r for r in str(row.reasons or "").split("; ") if r]
     return Scored(snapshot, score, float(row.probability), model_tier, tier, override, reasons)
+
+
+def _fit_reasons(client: CrmClient, s: Scored, settings: InstallationSettings) -> Scored:
+    """Reasons cut on whole lines to the CRM field's length, and stored as cut: stored equals written, so
+    the next sync sees no change (a reason quoting a 100 KB job title would otherwise be refused each time)."""
+    limit = client.max_length(s.snapshot.object_type, settings.field_names.reasons)
+    if limit is None or len("\n".join(s.reasons)) <= limit:
+        return s
+    return replace(s, reasons=fit_lines(s.reasons, limit))
 
 
 def _differs(s: Scored, current: CurrentScore | None) -> bool:

@@ -116,3 +116,24 @@ def test_a_failed_fetch_ahead_fails_the_pull_with_its_error(worker_app):
 
     with worker_app.app_context(), pytest.raises(RuntimeError, match="HubSpot is down"):
         list(_fetched_ahead(batches()))
+
+
+def test_a_100_kb_value_quoted_in_the_reasons_is_cut_to_the_field_and_stored_as_written(worker_app,
+                                                                                        hubspot_sandbox):
+    """The starting points model quotes the industry, not the job title (a learned model's text signal): a
+    100 KB industry stands for a 100 KB job title."""
+    with in_the_past(hubspot_sandbox):
+        portal = hubspot_sandbox.add_portal(contacts=120, seed=12)
+        odd = sorted(portal.contacts)[4]
+        hubspot_sandbox.bulk_edit(portal.id, [odd], {"industry": "Education " + "x" * 100_000})
+    installation_id = install_portal(worker_app, hubspot_sandbox, portal.id)
+
+    result = run_task(worker_app, "workers.sync", installation_id=installation_id)
+
+    assert result["counts"]["written"] == 120 and result["counts"]["rejected"] == 0
+    written = hubspot_sandbox.contact(portal.id, odd)["leadscore_reasons"]
+    assert written.endswith("\n…") and "x" * 100 not in written
+    with worker_app.app_context():
+        stored = get_session().query(CurrentScore).filter_by(crm_id=str(odd)).one()
+        assert "\n".join(stored.reasons) == written and len(written) <= 65_536
+    assert run_task(worker_app, "workers.sync", installation_id=installation_id)["counts"]["written"] == 0
