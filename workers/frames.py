@@ -2,13 +2,16 @@
 be a feature (the connector's own score fields, the label property itself)."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Sequence
 
 import pandas as pd
 
 from connector.crm.base import PropertySpec
 from connector.db.settings import InstallationSettings
-from scoring.schema import Schema, schema_from_properties
+from scoring.schema import PLACEHOLDERS, Schema, schema_from_properties
 
 from .snapshots import MODIFICATION_STAMPS, own_fields
 
@@ -26,6 +29,72 @@ def excluded_columns(settings: InstallationSettings) -> set[str]:
 def record_frame(properties: Sequence[dict], settings: InstallationSettings) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(list(properties))
     return frame.drop(columns=[c for c in excluded_columns(settings) if c in frame])
+
+
+YEARS = (1900, 2100)  # a date outside is a typo or a "never" sentinel (9999-12-31), not a moment to age from
+VALUE_SHOWN = 80  # characters of a bad value quoted in its report
+_YEAR = re.compile(r"^\s*([+-]?\d{4,})-")
+
+
+@dataclass(frozen=True)
+class BadValue:
+    row: int  # position in the frame
+    field: str
+    value: str  # cut to VALUE_SHOWN
+    why: str
+
+
+def set_aside_bad_values(frame: pd.DataFrame, schema: Schema) -> tuple[pd.DataFrame, list[BadValue]]:
+    """The frame with each malformed or out-of-range number and date made missing, and what was set aside.
+
+    Scored as missing, such a value costs the record nothing else; reported, a person can fix it in the CRM."""
+    bad: list[BadValue] = []
+    out = frame.copy()
+    for column in schema.columns:
+        if column.name not in frame or column.type not in ("number", "datetime"):
+            continue
+        check = _number_problem if column.type == "number" else _date_problem
+        for row, value in enumerate(frame[column.name].tolist()):
+            if value is None or (isinstance(value, float) and pd.isna(value)):
+                continue
+            text = str(value).strip()
+            why = None if text.lower() in PLACEHOLDERS else check(text)
+            if why:
+                bad.append(BadValue(row, column.name, text[:VALUE_SHOWN], why))
+                out.iat[row, out.columns.get_loc(column.name)] = None
+    return out, bad
+
+
+def _number_problem(text: str) -> str | None:
+    try:
+        number = float(text.replace(",", ""))
+    except ValueError:
+        return "not a number"
+    return None if pd.notna(number) and abs(number) != float("inf") else "not a finite number"
+
+
+def _date_problem(text: str) -> str | None:
+    year = _YEAR.match(text)
+    if text.isdigit():  # epoch milliseconds, as HubSpot sends dates
+        try:
+            when = datetime.fromtimestamp(int(text) / 1000, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return "a timestamp out of range"
+        return _year_problem(when.year)
+    if year:
+        problem = _year_problem(int(year.group(1)))
+        if problem:
+            return problem
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return "not a date"
+    return None
+
+
+def _year_problem(year: int) -> str | None:
+    low, high = YEARS
+    return None if low <= year <= high else f"year {year} is outside {low}-{high}"
 
 
 def labels(properties: Sequence[dict], settings: InstallationSettings) -> pd.Series:

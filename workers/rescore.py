@@ -66,7 +66,7 @@ def rescore_records(scope: InstallationScope, client: CrmClient, record_ids: lis
     run.counts = {"pulled": len(records), **stats.counts()}
     run.api_calls = dict(client.api_calls)
     run.errors = stats.errors
-    run.status = SyncStatus.PARTIAL if stats.rejected or stats.malformed else SyncStatus.SUCCEEDED
+    run.status = SyncStatus.PARTIAL if stats.partial else SyncStatus.SUCCEEDED
     run.finished_at = utcnow()
     run.duration_seconds = (run.finished_at - run.started_at).total_seconds()
     scope.session.commit()

@@ -57,7 +57,7 @@ def run_sync(scope: InstallationScope, client: CrmClient, heartbeat: Callable[[]
         else:
             stored.cursor = run.cursor_after
         _finish(run, stats, pulled, client, calls_before, started,
-                SyncStatus.PARTIAL if stats.rejected or stats.malformed else SyncStatus.SUCCEEDED)
+                SyncStatus.PARTIAL if stats.partial else SyncStatus.SUCCEEDED)
         session.commit()
         _ask_for_retraining(scope)
         return run

@@ -176,7 +176,7 @@ def _rescore_all(scope, client, heartbeat) -> dict:
     stats = WriteBackStats()
     score_and_write(scope, client, version, load_model(version), stats, on_chunk=heartbeat, sync_run_id=run.id)
     run.counts, run.errors, run.api_calls = stats.counts(), stats.errors[:500], dict(client.api_calls)
-    run.status = SyncStatus.PARTIAL if stats.rejected or stats.malformed else SyncStatus.SUCCEEDED
+    run.status = SyncStatus.PARTIAL if stats.partial else SyncStatus.SUCCEEDED
     run.finished_at = utcnow()
     run.duration_seconds = (run.finished_at - run.started_at).total_seconds()
     scope.session.commit()

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Callable
 
 from flask import current_app
 from sqlalchemy import and_, insert, or_, update
 
-from connector.crm.base import CrmClient, FieldWrite, WriteResult
+from connector.crm.base import CrmClient, FieldWrite, WriteResult, fit_lines
 from connector.db.models import CurrentScore, Installation, ModelVersion, RecordSnapshot, ScoreHistory, utcnow
 from connector.db.scope import InstallationScope
 from connector.db.settings import InstallationSettings
@@ -28,7 +28,7 @@ from workers import nurture
 from workers.transitions import TierTransition
 
 from . import planner_statistics
-from .frames import OWNER_PROPERTY, record_frame
+from .frames import OWNER_PROPERTY, BadValue, record_frame, set_aside_bad_values
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +42,21 @@ class WriteBackStats:
     unchanged: int = 0
     rejected: int = 0
     malformed: int = 0
+    bad_values: int = 0  # malformed or out-of-range values, each reported and scored as missing
     transitions: int = 0
     superseded: int = 0  # converted leads: scored, but written and nurtured as their contact
     rules_held_back: int = 0  # records whose model-swap-only tier change would have fired a nurture rule
     errors: list[dict] = field(default_factory=list)
 
+    @property
+    def partial(self) -> bool:
+        """Something was refused, unreadable or set aside: the run says so (PARTIAL) beside its report."""
+        return bool(self.rejected or self.malformed or self.bad_values)
+
     def counts(self) -> dict[str, int]:
         return {"scored": self.scored, "written": self.written, "unchanged": self.unchanged,
-                "rejected": self.rejected, "malformed": self.malformed, "transitions": self.transitions,
+                "rejected": self.rejected, "malformed": self.malformed, "bad_values": self.bad_values,
+                "transitions": self.transitions,
                 "superseded": self.superseded, "rules_held_back": self.rules_held_back}
 
 
@@ -128,7 +135,8 @@ def _pending(scope: InstallationScope, version: ModelVersion, after_id: int,
 
 def _prepare(scope, client: CrmClient, version, model, rows, stats: WriteBackStats) -> Prepared:
     settings = scope.installation.settings
-    scored = _score(model, [snapshot for snapshot, _ in rows], settings, stats)
+    scored = [_fit_reasons(client, s, settings) for s in
+              _score(model, [snapshot for snapshot, _ in rows], settings, stats)]
     current = {snapshot.id: score for snapshot, score in rows}
     changed, settled = [], []
     for s in scored:
@@ -170,22 +178,30 @@ def _finish(scope, client, version, prepared: Prepared, written: Future, stats: 
 
 def _score(model: ScoringModel, snapshots: list[RecordSnapshot], settings: InstallationSettings,
            stats: WriteBackStats) -> list[Scored]:
-    frame = record_frame([s.properties for s in snapshots], settings)
+    frame, bad = set_aside_bad_values(record_frame([s.properties for s in snapshots], settings), model.schema)
+    _report_bad_values(snapshots, bad, stats)
     try:
         # One feature pass for the scores and the unreadable rows; ages as of now, growing after training.
         out, unreadable = model.score_marking_unreadable(frame, as_of=utcnow())
     except Exception:  # one malformed record must not cost the batch: find it by scoring one at a time
         log.exception("scoring a chunk failed; scoring its %d records one by one", len(snapshots))
-        return [s for s in (_score_one(model, snap, settings, stats) for snap in snapshots) if s is not None]
+        return [s for s in (_score_one(model, snap, frame.iloc[[i]], settings, stats)
+                            for i, snap in enumerate(snapshots)) if s is not None]
     stats.malformed += int(unreadable.sum())
     stats.errors += [{"crm_id": snapshot.crm_id, "message": "some values could not be read; scored on the rest"}
                      for snapshot, bad in zip(snapshots, unreadable) if bad]
     return [_scored(snapshot, row, settings) for snapshot, row in zip(snapshots, out.itertuples(index=False))]
 
 
-def _score_one(model, snapshot, settings, stats) -> Scored | None:
+def _report_bad_values(snapshots: list[RecordSnapshot], bad: list[BadValue], stats: WriteBackStats) -> None:
+    stats.bad_values += len(bad)
+    stats.errors += [{"crm_id": snapshots[b.row].crm_id, "field": b.field, "value": b.value, "reason": b.why,
+                      "message": f"{b.field} = {b.value!r}: {b.why}; scored as missing"} for b in bad]
+
+
+def _score_one(model, snapshot, frame, settings, stats) -> Scored | None:
     try:
-        row = next(model.score(record_frame([snapshot.properties], settings), as_of=utcnow()).itertuples(index=False))
+        row = next(model.score(frame, as_of=utcnow()).itertuples(index=False))
     except Exception as exc:
         stats.malformed += 1
         stats.errors.append({"crm_id": snapshot.crm_id, "message": f"could not be scored: {exc}"[:300]})
@@ -200,6 +216,15 @@ def _scored(snapshot: RecordSnapshot, row, settings: InstallationSettings) -> Sc
     tier, override = nurture.effective_tier(snapshot.properties, model_tier, settings.field_names)
     reasons = [r for r in str(row.reasons or "").split("; ") if r]
     return Scored(snapshot, score, float(row.probability), model_tier, tier, override, reasons)
+
+
+def _fit_reasons(client: CrmClient, s: Scored, settings: InstallationSettings) -> Scored:
+    """Reasons cut on whole lines to the CRM field's length, and stored as cut: stored equals written, so
+    the next sync sees no change (a reason quoting a 100 KB job title would otherwise be refused each time)."""
+    limit = client.max_length(s.snapshot.object_type, settings.field_names.reasons)
+    if limit is None or len("\n".join(s.reasons)) <= limit:
+        return s
+    return replace(s, reasons=fit_lines(s.reasons, limit))
 
 
 def _differs(s: Scored, current: CurrentScore | None) -> bool:

@@ -74,6 +74,33 @@ class FieldWrite:
     values: dict[str, str | None]
 
 
+CUT_MARKER = "…"
+
+
+def fit_lines(lines: Sequence[str], limit: int) -> list[str]:
+    """`lines` as joined by newlines within `limit` characters: whole lines kept, then a "…" line marking
+    the cut. Only when not even the first line fits is that line cut, at a space, never mid-word."""
+    if len("\n".join(lines)) <= limit:
+        return list(lines)
+    kept: list[str] = []
+    for line in lines:
+        if len("\n".join([*kept, line, CUT_MARKER])) > limit:
+            break
+        kept.append(line)
+    if not kept and lines:
+        head = lines[0][:max(limit - len(CUT_MARKER) - 1, 0)]
+        head = head[:head.rfind(" ")].rstrip() if " " in head else ""
+        return [f"{head} {CUT_MARKER}"] if head else [CUT_MARKER]
+    return [*kept, CUT_MARKER]
+
+
+def fit_text(text: str | None, limit: int | None) -> str | None:
+    """`text` cut to a field's `limit` (None: no known limit) on whole lines, as `fit_lines`."""
+    if text is None or limit is None or len(text) <= limit:
+        return text
+    return "\n".join(fit_lines(text.split("\n"), limit))
+
+
 @dataclass
 class WriteResult:
     written: list[str] = field(default_factory=list)  # crm ids that landed
@@ -183,6 +210,14 @@ class CrmClient(abc.ABC):
         """The id of a task on the record carrying `task_marker(key)`, else None, read through the CRM's
         API. Neither CRM takes an idempotency key on task creation, so the key lives in the task itself;
         kept in the CRM, it also survives a restore of the connector's database."""
+
+    def max_length(self, object_type: str, field_name: str) -> int | None:
+        """The most characters the CRM keeps in this field (None: no known limit); every value written is cut
+        to it (`fit_text`), since one over-long value makes the CRM refuse the whole record."""
+        return None
+
+    def fitted(self, object_type: str, values: dict[str, str | None]) -> dict[str, str | None]:
+        return {name: fit_text(value, self.max_length(object_type, name)) for name, value in values.items()}
 
     def superseded_by(self, object_type: str, properties: dict[str, str | None]) -> str | None:
         """The id of the record that now stands for this one (a converted Salesforce lead's contact), else

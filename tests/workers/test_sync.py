@@ -75,21 +75,30 @@ def test_training_promotes_a_learned_model_and_rewrites_changed_scores(worker_ap
     assert sample["leadscore_model"] == "v2"
 
 
-def test_a_record_with_unreadable_values_is_reported_and_the_rest_go_on(worker_app, hubspot_sandbox):
+def test_each_bad_value_is_reported_with_its_field_and_the_record_scored_on_the_rest(worker_app, hubspot_sandbox):
     with in_the_past(hubspot_sandbox):
         portal = hubspot_sandbox.add_portal(contacts=250, seed=10)
-        odd = sorted(portal.contacts)[3]
+        odd, late, early = sorted(portal.contacts)[3:6]
         hubspot_sandbox.bulk_edit(portal.id, [odd], {"hs_analytics_num_page_views": "lots", "annualrevenue": "n/a?"})
+        hubspot_sandbox.bulk_edit(portal.id, [late], {"notes_last_contacted": "9999-12-31T00:00:00Z"})
+        hubspot_sandbox.bulk_edit(portal.id, [early], {"notes_last_contacted": "1800-01-01T00:00:00Z"})
     installation_id = install_portal(worker_app, hubspot_sandbox, portal.id)
 
     result = run_task(worker_app, "workers.sync", installation_id=installation_id)
 
-    assert result["counts"]["written"] == 250
-    assert result["counts"]["malformed"] >= 1
+    assert result["counts"]["written"] == 250  # every record scored and written, bad values as missing
+    assert result["counts"]["bad_values"] == 4
     with worker_app.app_context():
         run = get_session().get(SyncRun, result["sync_run_id"])
         assert run.status is SyncStatus.PARTIAL
-        assert {"crm_id": str(odd), "message": "some values could not be read; scored on the rest"} in run.errors
+        reported = {(e["crm_id"], e.get("field"), e.get("value"), e.get("reason")) for e in run.errors}
+        assert (str(odd), "hs_analytics_num_page_views", "lots", "not a number") in reported
+        assert (str(odd), "annualrevenue", "n/a?", "not a number") in reported
+        late_date, early_date = "9999-12-31T00:00:00.000Z", "1800-01-01T00:00:00.000Z"
+        assert (str(late), "notes_last_contacted", late_date, "year 9999 is outside 1900-2100") in reported
+        assert (str(early), "notes_last_contacted", early_date, "year 1800 is outside 1900-2100") in reported
+        messages = {e["message"] for e in run.errors}  # what the dashboard's runs page shows
+        assert "hs_analytics_num_page_views = 'lots': not a number; scored as missing" in messages
 
 
 def test_the_pull_fetches_one_batch_ahead_and_no_more(worker_app):
@@ -116,3 +125,24 @@ def test_a_failed_fetch_ahead_fails_the_pull_with_its_error(worker_app):
 
     with worker_app.app_context(), pytest.raises(RuntimeError, match="HubSpot is down"):
         list(_fetched_ahead(batches()))
+
+
+def test_a_100_kb_value_quoted_in_the_reasons_is_cut_to_the_field_and_stored_as_written(worker_app,
+                                                                                        hubspot_sandbox):
+    """The starting points model quotes the industry, not the job title (a learned model's text signal): a
+    100 KB industry stands for a 100 KB job title."""
+    with in_the_past(hubspot_sandbox):
+        portal = hubspot_sandbox.add_portal(contacts=120, seed=12)
+        odd = sorted(portal.contacts)[4]
+        hubspot_sandbox.bulk_edit(portal.id, [odd], {"industry": "Education " + "x" * 100_000})
+    installation_id = install_portal(worker_app, hubspot_sandbox, portal.id)
+
+    result = run_task(worker_app, "workers.sync", installation_id=installation_id)
+
+    assert result["counts"]["written"] == 120 and result["counts"]["rejected"] == 0
+    written = hubspot_sandbox.contact(portal.id, odd)["leadscore_reasons"]
+    assert written.endswith("\n…") and "x" * 100 not in written
+    with worker_app.app_context():
+        stored = get_session().query(CurrentScore).filter_by(crm_id=str(odd)).one()
+        assert "\n".join(stored.reasons) == written and len(written) <= 65_536
+    assert run_task(worker_app, "workers.sync", installation_id=installation_id)["counts"]["written"] == 0

@@ -39,6 +39,7 @@ REQUEST_TIMEOUT = (5.0, 60.0)  # (connect, read) seconds
 RECORD_LEVEL_STATUSES = (400, 404, 422)  # a batch refusal that may be about one of its records
 SCHEMA_LEVEL_CODES = frozenset({"PROPERTY_DOESNT_EXIST", "READ_ONLY_VALUE"})  # about a property, not a record
 SEARCH_PER_SECOND = 5  # HubSpot's search limit per account (the older changelog said 4 per token)
+PROPERTY_VALUE_MAX = 65_536  # characters in one property value (see `max_length`)
 TASK_TO_CONTACT = 204  # HUBSPOT_DEFINED association type "task to contact"
 
 
@@ -165,10 +166,16 @@ class HubSpotClient(CrmClient):
                 continue
             # One batch may not name an id twice; later values win, as they would one call after another.
             # None clears a HubSpot property, which the API spells as the empty string.
-            merged.setdefault(write.crm_id, {}).update({k: "" if v is None else v for k, v in write.values.items()})
+            values = self.fitted(OBJECT_TYPE, write.values)
+            merged.setdefault(write.crm_id, {}).update({k: "" if v is None else v for k, v in values.items()})
         for chunk in _chunks(list(merged.items()), BATCH_SIZE):
             self._write_batch(chunk, result)
         return result
+
+    def max_length(self, object_type: str, field_name: str) -> int | None:
+        # HubSpot property definitions carry no length of their own; text values are capped at 65,536
+        # characters: https://developers.hubspot.com/docs/api/crm/properties
+        return PROPERTY_VALUE_MAX
 
     def create_task(self, crm_id: str, object_type: str, subject: str, body: str,
                     due_at: datetime, owner_id: str | None, key: str | None = None) -> str:

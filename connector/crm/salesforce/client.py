@@ -171,7 +171,7 @@ class SalesforceClient(CrmClient):
                 log.warning("skipping Salesforce write for %r: %s", write.crm_id, problem)
                 result.rejected.append(RecordRejectedInfo(str(write.crm_id), problem, "INVALID_INPUT"))
                 continue
-            merged.setdefault(write.crm_id, (object_name, {}))[1].update(write.values)
+            merged.setdefault(write.crm_id, (object_name, {}))[1].update(self.fitted(object_name, write.values))
         # (id asked for, object written, id written): known converted leads go straight to their contact.
         targets = [(crm_id, *self._target(crm_id, object_name)) for crm_id, (object_name, _) in merged.items()]
         values = {crm_id: v for crm_id, (_, v) in merged.items()}
@@ -261,6 +261,15 @@ class SalesforceClient(CrmClient):
                                                                    timeout=REQUEST_TIMEOUT))
             self._describes[object_name] = list(answer.get("fields") or [])
         return self._describes[object_name]
+
+    def max_length(self, object_type: str, field_name: str) -> int | None:
+        """A text field's `length` from describe (Text 255, the reasons LongTextArea 32,768...)."""
+        if object_type not in OBJECTS:
+            return None
+        for described in self._describe(object_type):
+            if described.get("name") == field_name and described.get("type") in ("string", "textarea"):
+                return int(described.get("length") or 0) or None
+        return None
 
     def _pull_fields(self, object_name: str) -> list[str]:
         return pull_fields(object_name, self._describe(object_name), self._names, self._pull_extra)

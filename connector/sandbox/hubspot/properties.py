@@ -29,6 +29,9 @@ def _option(option, order: int) -> dict:
     return {"label": str(option), "value": str(option), "displayOrder": order, "hidden": False}
 
 
+VALUE_MAX = 65_536  # HubSpot refuses longer property values (https://developers.hubspot.com/docs/api/crm/properties)
+
+
 def invalid_value(portal: Portal, name: str, value) -> tuple[str, str] | None:
     """(HubSpot error code, message) when `value` cannot be written to property `name`, else None."""
     spec = portal.properties.get(name)
@@ -50,6 +53,8 @@ def invalid_value(portal: Portal, name: str, value) -> tuple[str, str] | None:
             epoch_ms(value)
         except ValueError:
             return "INVALID_DATE", f'"{value}" is not a valid date (epoch milliseconds or ISO-8601)'
+    elif kind == "string" and len(value) > VALUE_MAX:
+        return "INVALID_STRING", f'"{name}" is {len(value)} characters, over the limit of {VALUE_MAX}'
     elif kind == "bool" and value.lower() not in ("true", "false"):
         return "INVALID_BOOLEAN", f'"{value}" is not true or false'
     elif kind == "enumeration" and spec["options"]:

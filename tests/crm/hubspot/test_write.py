@@ -1,4 +1,6 @@
 """Batch write-back: at most 100 per call, bad records reported, every other write landed."""
+import requests
+
 from connector.crm.base import FieldWrite
 from connector.crm.hubspot import hubspot_score_fields
 
@@ -50,3 +52,31 @@ def test_a_property_that_does_not_exist_is_reported_for_the_batch_in_one_call(hu
     result = hubspot_client.write_fields([FieldWrite(i, "contacts", {NAMES.score: "5"}) for i in ids])
     assert result.written == [] and sorted(r.crm_id for r in result.rejected) == sorted(ids)
     assert {r.code for r in result.rejected} == {"VALIDATION_ERROR"} and hubspot_client.api_calls["write"] == 1
+
+
+TITLE = "Chief " + "x" * 100_000  # a 100 KB job title, quoted by the reason it ends up in
+
+
+def test_an_over_long_value_is_cut_to_the_property_limit_and_the_batch_lands(hubspot_client, hubspot_sandbox,
+                                                                               hubspot_portal):
+    hubspot_client.provision_fields(NAMES)
+    ids = [r.crm_id for batch in hubspot_client.pull_changed(None) for r in batch.records][:30]
+    writes = score_writes(ids)
+    reasons = ["▲ Lead source: Referral", f"▲ Job title: {TITLE}", "▼ No email opened recorded"]
+    writes[5] = FieldWrite(ids[5], "contacts", {NAMES.score: "90", NAMES.reasons: "\n".join(reasons)})
+
+    result = hubspot_client.write_fields(writes)
+
+    assert result.rejected == [] and sorted(result.written) == sorted(ids)
+    stored = hubspot_sandbox.contact(hubspot_portal.id, ids[5])[NAMES.reasons]
+    assert stored == "▲ Lead source: Referral\n…"  # whole lines only, the cut marked
+    assert hubspot_sandbox.contact(hubspot_portal.id, ids[6])[NAMES.reasons] == writes[6].values[NAMES.reasons]
+
+
+def test_the_sandbox_refuses_an_over_long_value_as_hubspot_does(hubspot_client, hubspot_portal):
+    hubspot_client.provision_fields(NAMES)
+    contact_id = next(iter(hubspot_portal.contacts))
+    answer = requests.patch(f"{hubspot_client.endpoints.api_base}/crm/v3/objects/contacts/{contact_id}",
+                            json={"properties": {NAMES.reasons: "y" * 65_537}}, timeout=10,
+                            headers={"Authorization": f"Bearer {hubspot_client.credentials.access_token}"})
+    assert answer.status_code == 400 and answer.json()["category"] == "VALIDATION_ERROR"

@@ -1,6 +1,7 @@
 """Write-back through sObject Collections: 200 per call, per-record failures reported, the rest landed,
 converted leads redirected to the contact they became."""
 import pytest
+import requests
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
@@ -115,3 +116,29 @@ def test_a_field_the_user_cannot_see_is_reported_and_the_rest_written(written):
     assert [(r.crm_id, r.code) for r in result.rejected] == [(plain[0], "INVALID_FIELD")]
     assert "Hidden_Field__c" in result.rejected[0].reason and client.api_calls["write"] == 2
     assert float(sandbox.record(org_id, "Lead", plain[0])[NAMES.score]) == 42  # untouched
+
+
+def test_an_over_long_value_is_cut_to_the_described_length_and_the_rest_land():
+    with seeded_sandbox(leads=30, contacts=0, seed=12) as (sandbox, org_id, base_url):
+        client = connect(sandbox, org_id, base_url)
+        client.provision_fields(NAMES)
+        ids = [r.crm_id for batch in client.pull_changed(None) for r in batch.records
+               if r.object_type == "Lead" and r.properties.get("IsConverted") != "true"]
+        title = "Chief " + "x" * 100_000  # a 100 KB job title, quoted by the reason it ends up in
+        reasons = "\n".join(["▲ Lead source: Web", f"▲ Job title: {title}", "▼ No email opened"])
+        writes = [FieldWrite(i, "Lead", {NAMES.score: "42", NAMES.reasons: "Big company"}) for i in ids]
+        writes[3] = FieldWrite(ids[3], "Lead", {NAMES.score: "90", NAMES.reasons: reasons,
+                                                NAMES.model: "v" + "9" * 300})
+
+        result = client.write_fields(writes)
+
+        assert result.rejected == [] and sorted(result.written) == sorted(ids)
+        record = sandbox.record(org_id, "Lead", ids[3])
+        assert record[NAMES.reasons] == "▲ Lead source: Web\n…"
+        assert len(record[NAMES.model]) <= 80 and client.max_length("Lead", NAMES.reasons) == 32768
+        assert sandbox.record(org_id, "Lead", ids[4])[NAMES.reasons] == "Big company"
+
+        answer = requests.patch(f"{base_url}/services/data/v59.0/sobjects/Lead/{ids[5]}", timeout=10,
+                                json={NAMES.reasons: "y" * 32769},
+                                headers={"Authorization": f"Bearer {client.credentials.access_token}"})
+        assert answer.status_code == 400 and answer.json()[0]["errorCode"] == "STRING_TOO_LONG"  # as Salesforce
