@@ -30,7 +30,7 @@ def test_overview_and_models_agree_and_explain_a_promotion(app, user, hubspot_sa
     assert re.fullmatch(r"Tiers A–B hold \d+% of records and \d+% of conversions \(tested on records the model "
                         r"never saw: \d+ of [\d,]+ held-out records converted\)\.", headline), headline
     assert len(user.page.query_selector_all("#conversion-by-tier .bar")) == 4
-    assert "800 scored records" in user.page.inner_text("main")
+    assert "2,000 scored records" in user.page.inner_text("main")
     user.screenshot("overview")
 
     user.open(f"/installations/{installation_id}/models")
