@@ -357,7 +357,9 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
     model.tier_cuts, model.metadata = cuts, metadata
     progress("scoring all records")
     all_scores = model.score(frame, reasons=False)["score"].to_numpy()
-    metadata["drift_reference"] = drift_reference(learner, X_train, all_scores, builder)
+    # The reference describes every record scored, as the score's does: the training rows alone leave out the
+    # unlabelled ones (young records, Salesforce Contacts), whose mix differs and would read as drift at once.
+    metadata["drift_reference"] = drift_reference(learner, builder.transform(frame), all_scores, builder)
     report = build_report(options, model, y_hold, p_hold, hold_tiers, labelled.iloc[train_rows],
                           labelled.iloc[hold_rows], X_hold, all_scores, excluded)
     return TrainingResult(model, report, frame.index[y_all.notna().to_numpy()][hold_rows], excluded)
