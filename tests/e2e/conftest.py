@@ -73,6 +73,8 @@ def e2e(tmp_path, throwaway_postgres, redis_url, hubspot_sandbox):  # noqa: F811
     config = {"DATABASE_URL": throwaway_postgres, "CELERY_BROKER_URL": f"{base_redis}/{redis_db}",
               "CELERY_RESULT_BACKEND": f"{base_redis}/{redis_db}", "CELERY_QUEUE": f"e2e-{uuid.uuid4().hex[:8]}",
               "CELERY_VISIBILITY_TIMEOUT": 15, "SYNC_LOCK_SECONDS": 8,
+              # Its own Redis namespace, so test runs side by side on one Redis never share locks or rate windows.
+              "REDIS_NAMESPACE": f"e2e-{uuid.uuid4().hex[:8]}",
               **sandbox_config(hubspot_sandbox, hubspot_sandbox.base_url)}
     app = make_app(tmp_path, throwaway_postgres, **{k: v for k, v in config.items() if k != "DATABASE_URL"},
                    ENCRYPTION_KEYS=[keys])
