@@ -48,16 +48,24 @@ def query_rows(request: Request, soql: str, object_name: str, sleep: Callable[[f
 def _results_page(sf: Salesforce, job_id: str, locator: str | None,
                   timeout: tuple[float, float]) -> tuple[list[dict[str, Any]], str | None]:
     params = {"maxRecords": str(RESULTS_PAGE), **({"locator": locator} if locator else {})}
-    answer = sf.session.get(f"{sf.base_url}jobs/query/{job_id}/results", params=params, timeout=timeout,
-                            headers={**sf.headers, "Accept": "text/csv"})
-    if answer.status_code >= 300:
-        raise from_status(answer.status_code, _json_or_none(answer), answer.headers)
-    rows = [{k: (v if v != "" else None) for k, v in row.items()} for row in csv.DictReader(io.StringIO(answer.text))]
-    following = answer.headers.get("Sforce-Locator")
+    rows, headers = csv_rows(sf, f"jobs/query/{job_id}/results", timeout, params)
+    following = headers.get("Sforce-Locator")
     return rows, (None if following in (None, "", "null") else following)
 
 
-def _json_or_none(answer: requests.Response) -> Any:
+def csv_rows(sf: Salesforce, path: str, timeout: tuple[float, float],
+             params: dict[str, str] | None = None) -> tuple[list[dict[str, Any]], Any]:
+    """GET a Bulk API 2.0 CSV resource through the SDK's session: (rows, blanks as None; response headers).
+    simple-salesforce's `restful` parses JSON only, and its bulk2 client sleeps and polls on its own terms."""
+    answer = sf.session.get(f"{sf.base_url}{path}", params=params, timeout=timeout,
+                            headers={**sf.headers, "Accept": "text/csv"})
+    if answer.status_code >= 300:
+        raise from_status(answer.status_code, json_or_none(answer), answer.headers)
+    rows = [{k: (v if v != "" else None) for k, v in row.items()} for row in csv.DictReader(io.StringIO(answer.text))]
+    return rows, answer.headers
+
+
+def json_or_none(answer: requests.Response) -> Any:
     try:
         return answer.json()
     except ValueError:
