@@ -29,8 +29,8 @@ from .ingest import INGEST_THRESHOLD
 from .errors import TRANSPORT_ERRORS, RequestRefused, from_sdk
 from .fields import OBJECTS, pull_fields, property_spec, salesforce_score_fields
 from .provision import Provisioner
-from .pull import (PAGE_SIZE, count_query, cursor_positions, pull_object, pull_unordered, soql_datetime, to_record,
-                   window_query)
+from .pull import (BULK_KEY, PAGE_SIZE, bulk_resume, count_query, cursor_positions, pull_object, pull_unordered,
+                   soql_datetime, to_record, window_query)
 from .usage import ApiUsage
 
 log = logging.getLogger(__name__)
@@ -104,17 +104,23 @@ class SalesforceClient(CrmClient):
         until = soql_datetime(self._now() - self._lag)
         for object_name in OBJECTS:
             fields = self._pull_fields(object_name)
-            if positions[object_name] is None and self._count(object_name, until) > self._bulk_threshold:
+            resume = bulk_resume(cursor, object_name)
+            if resume is not None or (positions[object_name] is None
+                                      and self._count(object_name, until) > self._bulk_threshold):
                 # A full pull of a big org: one Bulk API 2.0 query job instead of a REST call per 2,000.
-                batches = pull_unordered(bulk.query_rows(self._request, window_query(object_name, fields, until),
-                                                         object_name, self._sleep, REQUEST_TIMEOUT))
+                pages = bulk.query_pages(self._request, window_query(object_name, fields, until), object_name,
+                                         self._sleep, REQUEST_TIMEOUT, resume=resume and resume[0])
+                batches = pull_unordered(pages, resume and resume[1])
             else:
-                batches = pull_object(object_name, fields, positions[object_name], until, self._query_batches,
-                                      self._page_size)
-            for records, position in batches:
+                batches = ((records, position, None) for records, position in pull_object(
+                    object_name, fields, positions[object_name], until, self._query_batches, self._page_size))
+            for records, position, stopped_at in batches:
                 positions[object_name] = position
                 self._learn_conversions(records)
-                yield RecordBatch(records=records, cursor={k: list(v) if v else None for k, v in positions.items()})
+                after = {k: list(v) if v else None for k, v in positions.items()}
+                if stopped_at is not None:
+                    after[BULK_KEY] = {"object": object_name, **stopped_at}
+                yield RecordBatch(records=records, cursor=after)
 
     def fetch(self, crm_ids: Sequence[str], object_type: str | None = None) -> list[CrmRecord]:
         if object_type not in (None, *OBJECTS):
