@@ -26,7 +26,8 @@ def test_an_update_job_lands_rows_and_reports_converted_leads_per_record(salesfo
     # numberRecordsFailed. "Get Job Failed Record Results"
     # (https://developer.salesforce.com/docs/platform/api-asynch/guide/get-job-failed-results.html): one row
     # per failed record with sf__Id and sf__Error ("Error code and message") then the uploaded fields.
-    # Converted leads are read-only (CANNOT_UPDATE_CONVERTED_LEAD, crm-api-facts.md [F20]).
+    # Converted leads are read-only: CANNOT_UPDATE_CONVERTED_LEAD (Salesforce Help, knowledge article 000384333,
+    # https://help.salesforce.com/s/articleView?id=000384333&type=1).
     leads = salesforce_sandbox.records(org.id, "Lead")
     converted = [r["Id"] for r in leads if r["IsConverted"]]
     plain = [r["Id"] for r in leads if not r["IsConverted"]]
