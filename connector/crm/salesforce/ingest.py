@@ -39,10 +39,25 @@ Answer = dict[str, Any]  # sObject Collections' per-record answer: {"success", "
 
 def update(request: Request, object_name: str, targets: Sequence[Target], values: dict[str, dict[str, str | None]],
            sleep: Callable[[float], None], timeout: tuple[float, float]) -> list[Answer]:
-    """Update `targets` (all of `object_name`) through ingest jobs; one answer per target, in their order."""
+    """Update `targets` (all of `object_name`) through ingest jobs; one answer per target, in their order.
+
+    A field the integration user cannot see (deleted, or its field-level security withdrawn) fails a whole
+    job. As on the collections path, the records naming it are reported (a score written without its tier
+    would be half a write) and the rest are sent again in a job without that column."""
     answers: dict[str, Answer] = {}
-    for part, text in _uploads(targets, values):
-        answers.update(_run_job(request, object_name, [t[2] for t in part], text, sleep, timeout))
+    pending = list(targets)
+    while pending:
+        again: list[Target] = []
+        for part, text in _uploads(pending, values):
+            outcome, hidden = _run_job(request, object_name, [t[2] for t in part], text, sleep, timeout)
+            if hidden is None:
+                answers.update(outcome)
+                continue
+            reason = f"field {hidden} is not visible to the integration user; re-provision the score fields"
+            named = [t for t in part if hidden in values[t[0]]] or part
+            answers.update({t[2]: _refused("INVALID_FIELD", reason) for t in named})
+            again += [t for t in part if t not in named]
+        pending = again
     return [answers.get(target_id, _unconfirmed()) for _, _, target_id in targets]
 
 
@@ -80,7 +95,8 @@ def _csv_line(cells: list[str]) -> str:
 
 
 def _run_job(request: Request, object_name: str, ids: list[str], text: str, sleep: Callable[[float], None],
-             timeout: tuple[float, float]) -> dict[str, Answer]:
+             timeout: tuple[float, float]) -> tuple[dict[str, Answer], str | None]:
+    """One job: (an answer per record id, None), or ({}, the field that failed the whole job)."""
     job = request("write", lambda sf: sf.restful("jobs/ingest", method="POST", timeout=timeout, json={
         "object": object_name, "operation": "update", "contentType": "CSV", "columnDelimiter": "COMMA",
         "lineEnding": "LF"}))
@@ -92,9 +108,7 @@ def _run_job(request: Request, object_name: str, ids: list[str], text: str, slee
             recover=lambda: _closed_info(request, job_id, timeout))
     job = _wait(request, job_id, sleep, timeout)
     if job["state"] == "Failed" and FIELD_NOT_FOUND in str(job.get("errorMessage")):
-        field = str(job["errorMessage"]).split(FIELD_NOT_FOUND, 1)[1].strip()
-        reason = f"field {field} is not visible to the integration user; re-provision the score fields"
-        return {i: _refused("INVALID_FIELD", reason) for i in ids}
+        return {}, str(job["errorMessage"]).split(FIELD_NOT_FOUND, 1)[1].strip()
     answers = {i: {"success": True, "errors": []} for i in ids}
     failed, _ = request("read", lambda sf: csv_rows(sf, f"jobs/ingest/{job_id}/failedResults", timeout))
     for row in failed:
@@ -107,7 +121,7 @@ def _run_job(request: Request, object_name: str, ids: list[str], text: str, slee
         reason = f"Bulk job {job['state']}: {job.get('errorMessage') or 'record not processed'}"
         answers.update({str(row.get("Id")): _refused("BULK_JOB_" + job["state"].upper(), reason)
                         for row in unprocessed})
-    return answers
+    return answers, None
 
 
 def _upload(sf: Salesforce, job_id: str, text: str, timeout: tuple[float, float]) -> None:

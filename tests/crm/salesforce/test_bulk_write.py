@@ -79,15 +79,24 @@ def test_known_conversions_go_to_a_contact_job_of_their_own(org):
     assert all(float(sandbox.record(org_id, "Contact", c)[NAMES.score]) == 77 for c in converted.values())
 
 
-def test_a_job_failed_on_a_hidden_field_is_reported_per_record_not_raised(org):
+def test_a_job_failed_on_a_hidden_field_reports_the_records_naming_it_and_lands_the_rest(org):
+    """Salesforce fails the whole job on a header field it cannot find ("InvalidBatch : Field name not found");
+    as on the collections path, the records naming it are reported and the others sent again without it."""
     sandbox, org_id, base_url = org
     client = connect(sandbox, org_id, base_url, sleep=lambda seconds: None, ingest_threshold=50)
     plain = [r["Id"] for r in sandbox.records(org_id, "Lead") if not r["IsConverted"]][:60]
-    result = client.write_fields([FieldWrite(i, "Lead", {NAMES.score: "13", "Hidden_Field__c": "x"})
-                                  for i in plain])
-    assert result.written == [] and {r.code for r in result.rejected} == {"INVALID_FIELD"}
-    assert len(result.rejected) == 60 and "Hidden_Field__c" in result.rejected[0].reason
+    writes = [FieldWrite(i, "Lead", {NAMES.score: "13", "Hidden_Field__c": "x"}) for i in plain[:5]]
+    writes += [FieldWrite(i, "Lead", {NAMES.score: "14"}) for i in plain[5:]]
+    jobs_before = len(sandbox.org(org_id).ingest_jobs)
+
+    result = client.write_fields(writes)
+
+    assert sorted(result.written) == sorted(plain[5:])
+    assert {(r.crm_id, r.code) for r in result.rejected} == {(i, "INVALID_FIELD") for i in plain[:5]}
+    assert "Hidden_Field__c" in result.rejected[0].reason
     assert float(sandbox.record(org_id, "Lead", plain[0])[NAMES.score]) != 13
+    assert float(sandbox.record(org_id, "Lead", plain[5])[NAMES.score]) == 14
+    assert len(sandbox.org(org_id).ingest_jobs) - jobs_before == 2  # the failed job, then the rest
 
 
 def test_a_slow_job_is_polled_with_backoff_until_complete(org):
