@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Protocol
 
 import requests
 from simple_salesforce import Salesforce
@@ -29,7 +29,12 @@ POLL_SECONDS = 2.0
 FINISHED = {"JobComplete"}
 FAILED = {"Failed", "Aborted"}
 
-Request = Callable[[str, Callable[[Salesforce], Any]], Any]  # the client's `_request(kind, send)`
+
+class Request(Protocol):
+    """The client's `_request`: counted, gated and retried; `recover` asked after an outage (`retry`)."""
+
+    def __call__(self, kind: str, send: Callable[[Salesforce], Any],
+                 recover: Callable[[], Any] | None = None) -> Any: ...
 
 
 def query_pages(request: Request, soql: str, object_name: str, sleep: Callable[[float], None],

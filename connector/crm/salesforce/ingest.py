@@ -54,9 +54,9 @@ def update(request: Request, object_name: str, targets: Sequence[Target], values
                 answers.update(outcome)
                 continue
             reason = f"field {hidden} is not visible to the integration user; re-provision the score fields"
-            named = [t for t in part if hidden in values[t[0]]] or part
-            answers.update({t[2]: _refused("INVALID_FIELD", reason) for t in named})
-            again += [t for t in part if t not in named]
+            named = {t[2] for t in part if hidden in values[t[0]]} or {t[2] for t in part}
+            answers.update({target_id: _refused("INVALID_FIELD", reason) for target_id in named})
+            again += [t for t in part if t[2] not in named]
         pending = again
     return [answers.get(target_id, _unconfirmed()) for _, _, target_id in targets]
 
@@ -112,7 +112,7 @@ def _run_job(request: Request, object_name: str, ids: list[str], text: str, slee
     answers = {i: {"success": True, "errors": []} for i in ids}
     failed, _ = request("read", lambda sf: csv_rows(sf, f"jobs/ingest/{job_id}/failedResults", timeout))
     for row in failed:
-        record_id = row.get("sf__Id") or row.get("Id")
+        record_id = row.get("Id") or row.get("sf__Id")  # the Id column as uploaded, then Salesforce's own
         code, _, message = str(row.get("sf__Error") or "UNKNOWN_EXCEPTION:no reason").partition(":")
         answers[str(record_id)] = _refused(code, message.rsplit(":", 1)[0] or code)
     if job["state"] != "JobComplete":
