@@ -11,6 +11,12 @@ through collections whatever its size (how every write-back went before ingest j
     .venv/bin/python -m bench.salesforce_api_calls --leads 10000
     .venv/bin/python -m bench.salesforce_api_calls --leads 100000    # pull and write-back through Bulk API 2.0
     .venv/bin/python -m bench.salesforce_api_calls --leads 100000 --ingest-threshold 1000000  # collections
+
+Measured 2026-12-08 (shared 2-core machine, 100,000 leads): write-back through collections 500 calls
+(0.00500 calls/lead), 19.3 s; through Bulk API 2.0 ingest 10 calls (two jobs, Lead and the converted leads'
+Contacts: create, upload, close, one poll, failedResults each; 0.00010 calls/lead), 18.6 s. The sandbox
+applies rows in process, so the times say little about a real org, which processes a job in its own time;
+the calls are what count against the org's daily allocation.
 """
 from __future__ import annotations
 
