@@ -312,10 +312,10 @@ class SalesforceClient(CrmClient):
         a collection per 200 records (`ingest`); either way each record gets a collection-shaped answer."""
         grouped = sorted(targets, key=lambda target: target[1])  # stable: each type keeps its order
         if len(grouped) > self._ingest_threshold:
+            by_type = [list(group) for _, group in itertools.groupby(grouped, key=lambda target: target[1])]
             answered: Iterator[tuple[list[tuple[str, str, str]], list[dict[str, Any]]]] = (
-                (group, ingest.update(self._request, object_name, group, values, self._sleep, REQUEST_TIMEOUT))
-                for object_name, group in ((name, list(g)) for name, g in
-                                           itertools.groupby(grouped, key=lambda target: target[1])))
+                (group, ingest.update(self._request, group[0][1], group, values, self._sleep, REQUEST_TIMEOUT))
+                for group in by_type)
         else:
             answered = (self._send_collection(chunk, values, result) for chunk in _chunks(grouped, COLLECTION_SIZE))
         converted: list[str] = []
