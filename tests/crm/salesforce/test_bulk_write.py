@@ -4,10 +4,12 @@ the collections path reports them, converted leads reach their contact."""
 import math
 
 import pytest
+import requests
 
 from connector.crm.base import FieldWrite
 from connector.crm.salesforce import salesforce_score_fields
 from connector.crm.salesforce.ingest import INGEST_THRESHOLD, POLL_FIRST
+from connector.crm.salesforce.local_session import LocalSession
 
 from tests.fixtures.salesforce_client import connect, seeded_sandbox
 
@@ -111,3 +113,34 @@ def test_a_slow_job_is_polled_with_backoff_until_complete(org):
         assert sleeps == [POLL_FIRST * 2 ** n for n in range(5)]
     finally:
         sandbox.ingest_polls_in_progress = 1
+
+
+def test_a_create_and_a_close_whose_answers_are_lost_still_land_every_row_once(org):
+    """The job's create and its close reach Salesforce, then the connection drops before the answer: the create
+    is sent again (the first job stays Open, never closed, and processes nothing); the close is not sent twice
+    (an UploadComplete job refuses a second close) but the job is read and the write goes on from there."""
+    sandbox, org_id, base_url = org
+
+    class LosingAnswers(LocalSession):
+        lost: list[str] = []
+
+        def request(self, method, url, *args, **kwargs):
+            answer = super().request(method, url, *args, **kwargs)
+            step = {"POST": "create", "PATCH": "close"}.get(method) if "/jobs/ingest" in url else None
+            if step and step not in LosingAnswers.lost:
+                LosingAnswers.lost.append(step)
+                raise requests.ConnectionError(f"connection reset after the {step} was applied")
+            return answer
+
+    client = connect(sandbox, org_id, base_url, sleep=lambda seconds: None, ingest_threshold=50,
+                     session_factory=lambda: LosingAnswers(base_url))
+    plain = [r["Id"] for r in sandbox.records(org_id, "Lead") if not r["IsConverted"]][100:400]
+    jobs_before = len(sandbox.org(org_id).ingest_jobs)
+
+    result = client.write_fields(_writes(plain, "66"))
+
+    assert LosingAnswers.lost == ["create", "close"]
+    assert sorted(result.written) == sorted(plain) and not result.rejected
+    assert all(float(sandbox.record(org_id, "Lead", i)[NAMES.score]) == 66 for i in plain)
+    jobs = list(sandbox.org(org_id).ingest_jobs.values())[jobs_before:]
+    assert [(j["state"], len(j["rows"])) for j in jobs] == [("Open", 0), ("JobComplete", len(plain))]
