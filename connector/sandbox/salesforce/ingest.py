@@ -39,9 +39,9 @@ TERMINAL = ("JobComplete", "Failed", "Aborted")
 DELETABLE = ("UploadComplete", "JobComplete", "Failed", "Aborted")
 
 
-def route(sandbox, org: Org, user_id: str, method: str, parts: list[str], request):
+def route(sandbox, org: Org, user_id: str, version: str, method: str, parts: list[str], request):
     if not parts and method == "POST":
-        return create(sandbox, org, request.get_json(silent=True)), 200
+        return create(sandbox, org, version, request.get_json(silent=True)), 200
     if not parts:
         raise not_found()
     job = _job(org, parts[0])
@@ -65,7 +65,7 @@ def route(sandbox, org: Org, user_id: str, method: str, parts: list[str], reques
     raise not_found()
 
 
-def create(sandbox, org: Org, body) -> dict:
+def create(sandbox, org: Org, version: str, body) -> dict:
     if not isinstance(body, dict) or not body.get("object") or not body.get("operation"):
         raise ApiError(400, "INVALIDJOB", "object and operation are required")
     if body["operation"] not in OPERATIONS:
@@ -80,6 +80,7 @@ def create(sandbox, org: Org, body) -> dict:
     job_id = sandbox.ids.new("AsyncApexJob")
     org.ingest_jobs[job_id] = {"id": job_id, "object": body["object"], "operation": body["operation"],
                                "lineEnding": line_ending, "state": "Open", "header": None, "rows": [],
+                               "version": version,
                                "succeeded": [], "failed": [], "unprocessed": [], "error": None,
                                "polls_left": sandbox.ingest_polls_in_progress, "createdDate": sandbox.now_ms()}
     return info(sandbox, org.ingest_jobs[job_id])
@@ -177,12 +178,13 @@ def info(sandbox, job: dict, polled: bool = False) -> dict:
         else:
             state = job["state"] = "Failed" if job["error"] else "JobComplete"
     body = {"id": job["id"], "operation": job["operation"], "object": job["object"], "state": state,
-            "concurrencyMode": "Parallel", "contentType": "CSV", "apiVersion": 59.0, "jobType": "V2Ingest",
+            "concurrencyMode": "Parallel", "contentType": "CSV", "apiVersion": float(job["version"][1:]),
+            "jobType": "V2Ingest",
             "lineEnding": job["lineEnding"], "columnDelimiter": "COMMA",
             "numberRecordsProcessed": len(job["succeeded"]) + len(job["failed"]),
             "numberRecordsFailed": len(job["failed"]), "retries": 0, "totalProcessingTime": 0}
     if state == "Open":
-        body["contentUrl"] = f"services/data/v59.0/jobs/ingest/{job['id']}/batches"
+        body["contentUrl"] = f"services/data/{job['version']}/jobs/ingest/{job['id']}/batches"
     if job["error"] and state == "Failed":
         body["errorMessage"] = job["error"]
     return body

@@ -42,7 +42,7 @@ def route(sandbox, org: Org, user_id: str, version: str, method: str, parts: lis
     if parts[:2] == ["jobs", "query"]:
         return bulk.route(sandbox, org, user_id, method, parts[2:], request)
     if parts[:2] == ["jobs", "ingest"]:
-        return ingest.route(sandbox, org, user_id, method, parts[2:], request)
+        return ingest.route(sandbox, org, user_id, version, method, parts[2:], request)
     if parts == ["limits"] and method == "GET":
         return _limits(sandbox, org), 200
     if parts == ["sobjects"] and method == "GET":
