@@ -7,6 +7,7 @@ retry on a 401. The SDK is built from `session_id`, so a 401 raises at once (its
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import time
@@ -22,13 +23,14 @@ from ..base import (CrmClient, CrmEndpoints, CrmRecord, Credentials, FieldWrite,
                     WriteResult, task_marker)
 from ..errors import AuthExpired, CrmRequestInvalid, RecordRejected
 from ..retry import RetryPolicy, call_with_retries
-from . import bulk, oauth
+from . import bulk, ingest, oauth
 from .bulk import BULK_THRESHOLD
+from .ingest import INGEST_THRESHOLD
 from .errors import TRANSPORT_ERRORS, RequestRefused, from_sdk
 from .fields import OBJECTS, pull_fields, property_spec, salesforce_score_fields
 from .provision import Provisioner
-from .pull import (PAGE_SIZE, count_query, cursor_positions, pull_object, pull_unordered, soql_datetime, to_record,
-                   window_query)
+from .pull import (BULK_KEY, PAGE_SIZE, bulk_resume, count_query, cursor_positions, pull_object, pull_unordered,
+                   soql_datetime, to_record, window_query)
 from .usage import ApiUsage
 
 log = logging.getLogger(__name__)
@@ -52,12 +54,13 @@ class SalesforceClient(CrmClient):
                  now: Callable[[], datetime] | None = None, modstamp_lag: timedelta = timedelta(seconds=60),
                  usage: ApiUsage | None = None, score_fields: ScoreFieldNames | None = None,
                  page_size: int = PAGE_SIZE, version: str = API_VERSION, pull_extra: Sequence[str] = (),
-                 bulk_threshold: int = BULK_THRESHOLD):
+                 bulk_threshold: int = BULK_THRESHOLD, ingest_threshold: int = INGEST_THRESHOLD):
         """`now` is the clock pull windows are measured on (a sandbox passes its own); `modstamp_lag` keeps
         them clear of transactions still committing (see `pull`); `session_factory` builds the HTTP session
         every request (tokens included) goes through; `pull_extra` names fields to pull beyond the chosen
         ones (see `fields.pull_fields`); full pulls of more than `bulk_threshold` records of an object run as
-        a Bulk API 2.0 query job (`bulk`)."""
+        a Bulk API 2.0 query job (`bulk`), and writes of more than `ingest_threshold` records as Bulk API 2.0
+        ingest jobs (`ingest`)."""
         super().__init__()
         if not 200 <= page_size <= PAGE_SIZE:
             raise ValueError("Salesforce query batches hold 200 to 2,000 records")
@@ -75,6 +78,7 @@ class SalesforceClient(CrmClient):
         self._names = score_fields or salesforce_score_fields()
         self._pull_extra = tuple(pull_extra)
         self._bulk_threshold = bulk_threshold
+        self._ingest_threshold = ingest_threshold
         self._page_size = page_size
         self._version = version
         self._session = (session_factory or requests.Session)()
@@ -100,17 +104,23 @@ class SalesforceClient(CrmClient):
         until = soql_datetime(self._now() - self._lag)
         for object_name in OBJECTS:
             fields = self._pull_fields(object_name)
-            if positions[object_name] is None and self._count(object_name, until) > self._bulk_threshold:
+            resume = bulk_resume(cursor, object_name)
+            if resume is not None or (positions[object_name] is None
+                                      and self._count(object_name, until) > self._bulk_threshold):
                 # A full pull of a big org: one Bulk API 2.0 query job instead of a REST call per 2,000.
-                batches = pull_unordered(bulk.query_rows(self._request, window_query(object_name, fields, until),
-                                                         object_name, self._sleep, REQUEST_TIMEOUT))
+                pages = bulk.query_pages(self._request, window_query(object_name, fields, until), object_name,
+                                         self._sleep, REQUEST_TIMEOUT, resume=resume and resume[0])
+                batches = pull_unordered(pages, resume and resume[1])
             else:
-                batches = pull_object(object_name, fields, positions[object_name], until, self._query_batches,
-                                      self._page_size)
-            for records, position in batches:
+                batches = ((records, position, None) for records, position in pull_object(
+                    object_name, fields, positions[object_name], until, self._query_batches, self._page_size))
+            for records, position, stopped_at in batches:
                 positions[object_name] = position
                 self._learn_conversions(records)
-                yield RecordBatch(records=records, cursor={k: list(v) if v else None for k, v in positions.items()})
+                after = {k: list(v) if v else None for k, v in positions.items()}
+                if stopped_at is not None:
+                    after[BULK_KEY] = {"object": object_name, **stopped_at}
+                yield RecordBatch(records=records, cursor=after)
 
     def fetch(self, crm_ids: Sequence[str], object_type: str | None = None) -> list[CrmRecord]:
         if object_type not in (None, *OBJECTS):
@@ -175,7 +185,7 @@ class SalesforceClient(CrmClient):
         # (id asked for, object written, id written): known converted leads go straight to their contact.
         targets = [(crm_id, *self._target(crm_id, object_name)) for crm_id, (object_name, _) in merged.items()]
         values = {crm_id: v for crm_id, (_, v) in merged.items()}
-        converted = self._write_collections(targets, values, result)
+        converted = self._write(targets, values, result)
         if converted:
             contacts = self._converted_contacts(converted)
             redirected = []
@@ -185,7 +195,7 @@ class SalesforceClient(CrmClient):
                 else:
                     result.rejected.append(RecordRejectedInfo(lead_id, "converted lead without a contact",
                                                               CONVERTED_LEAD))
-            self._write_collections(redirected, values, result)
+            self._write(redirected, values, result)
         return result
 
     def create_task(self, crm_id: str, object_type: str, subject: str, body: str,
@@ -291,32 +301,49 @@ class SalesforceClient(CrmClient):
             return "Contact", self._converted[crm_id]
         return object_name, crm_id
 
-    def _write_collections(self, targets: list[tuple[str, str, str]], values: dict[str, dict[str, str | None]],
-                           result: WriteResult) -> list[str]:
-        """PATCH the targets 200 at a time with allOrNone false; returns the lead ids refused as converted.
+    def _write(self, targets: list[tuple[str, str, str]], values: dict[str, dict[str, str | None]],
+               result: WriteResult) -> list[str]:
+        """Write the targets; returns the lead ids refused as converted.
 
-        Grouped by object type first: Salesforce starts a new chunk at each change of type and refuses a
-        request of more than 10 chunks, which snapshot order (leads and converted leads' contacts interleaved)
-        easily exceeds. Grouped, a request holds at most one chunk per object type."""
-        converted: list[str] = []
+        Grouped by object type first: Salesforce starts a new collection chunk at each change of type and
+        refuses a request of more than 10 chunks, which snapshot order (leads and converted leads' contacts
+        interleaved) easily exceeds; grouped, a request holds at most one chunk per object type. Above
+        `ingest_threshold` records the write runs as one Bulk API 2.0 ingest job per object type instead of
+        a collection per 200 records (`ingest`); either way each record gets a collection-shaped answer."""
         grouped = sorted(targets, key=lambda target: target[1])  # stable: each type keeps its order
-        for chunk in _chunks(grouped, COLLECTION_SIZE):
-            chunk, answers = self._send_collection(chunk, values, result)
-            # Results come back in request order, and a failed record's `id` may be null.
-            for position, (asked, object_name, target_id) in enumerate(chunk):
-                answer = answers[position] if position < len(answers) else {}
-                if answer.get("success"):
-                    result.written.append(asked)
-                    if target_id != asked:
-                        log.info("score for converted lead %s written to its contact %s", asked, target_id)
-                    continue
-                errors = answer.get("errors") or [{}]
-                code = errors[0].get("statusCode") or errors[0].get("errorCode")
-                if code == CONVERTED_LEAD and target_id == asked:
-                    converted.append(asked)
-                    continue
-                reason = errors[0].get("message") or "Salesforce did not confirm this write"
-                result.rejected.append(RecordRejectedInfo(asked, reason, code or "UNCONFIRMED"))
+        if len(grouped) > self._ingest_threshold:
+            by_type = [list(group) for _, group in itertools.groupby(grouped, key=lambda target: target[1])]
+            answered: Iterator[tuple[list[tuple[str, str, str]], list[dict[str, Any]]]] = (
+                (group, ingest.update(self._request, group[0][1], group, values, self._sleep, REQUEST_TIMEOUT))
+                for group in by_type)
+        else:
+            answered = (self._send_collection(chunk, values, result) for chunk in _chunks(grouped, COLLECTION_SIZE))
+        converted: list[str] = []
+        for chunk, answers in answered:
+            converted += self._settle(chunk, answers, result)
+        return converted
+
+    def _settle(self, chunk: list[tuple[str, str, str]], answers: list[dict[str, Any]],
+                result: WriteResult) -> list[str]:
+        """Record each target's answer (given in the targets' order; a failed record's `id` may be null) as
+        written or rejected; returns the lead ids refused as converted, to be sent on to their contacts."""
+        converted: list[str] = []
+        for position, (asked, object_name, target_id) in enumerate(chunk):
+            answer = answers[position] if position < len(answers) else {}
+            if answer.get("success"):
+                result.written.append(asked)
+                if target_id != asked:
+                    log.info("score for converted lead %s written to its contact %s", asked, target_id)
+                continue
+            errors = answer.get("errors") or [{}]
+            code = errors[0].get("statusCode") or errors[0].get("errorCode")
+            if code == CONVERTED_LEAD and target_id == asked:
+                converted.append(asked)
+                continue
+            if code == "INVALID_FIELD":
+                self._describes.clear()  # the next pull asks again what this user can see
+            reason = errors[0].get("message") or "Salesforce did not confirm this write"
+            result.rejected.append(RecordRejectedInfo(asked, reason, code or "UNCONFIRMED"))
         return converted
 
     def _send_collection(self, chunk: list[tuple[str, str, str]], values: dict[str, dict[str, str | None]],

@@ -1,7 +1,9 @@
 """Score fields on Lead and Contact through the Tooling API, and the permission set that makes them usable.
 
 Fields created through the API get no field-level security: they exist, but the integration user cannot
-see or write them (simple-salesforce #621/#540/#681), and they do not even appear in its describe. So
+see or write them until a FieldPermissions record on a permission set assigned to it grants them (Object
+Reference, "FieldPermissions"; simple-salesforce #621/#540/#681 are users meeting this), and they do not
+even appear in its describe (Apex Developer Guide, "Understanding Describe Information Permissions"). So
 existence is checked in Tooling's `CustomField`, not in describe, and a permission set granting read and
 edit is created and assigned. Every step reads before it writes, so a second run changes nothing.
 """

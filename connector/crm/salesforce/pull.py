@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 2000  # records per query: the REST query batch maximum
 Position = tuple[str, str]  # (SystemModstamp as a SOQL literal, Id) of the last record passed
+BULK_KEY = "bulk"  # the cursor's note of a Bulk query pull stopped between results pages
 
 
 def soql_datetime(moment: datetime) -> str:
@@ -67,21 +68,33 @@ def count_query(object_name: str, until: str) -> str:
     return f"SELECT COUNT() FROM {object_name} WHERE SystemModstamp <= {until}"
 
 
-def pull_unordered(batches: Iterator[list[dict[str, Any]]]) -> Iterator[tuple[list[CrmRecord], Position | None]]:
-    """(records, position) per batch of rows in no particular order: the position stays None (the pull starts
-    over if interrupted) until the last batch, which carries the greatest (stamp, id) of all."""
-    greatest: Position | None = None
-    held: list[CrmRecord] | None = None
-    for rows in batches:
+def pull_unordered(pages: Iterator[tuple[list[dict[str, Any]], str, str | None]], greatest: Position | None = None,
+                   ) -> Iterator[tuple[list[CrmRecord], Position | None, dict[str, Any] | None]]:
+    """(records, position, resume) per Bulk results page, rows in no particular order: the position stays None
+    until the last page, which carries the greatest (stamp, id) of all; before it, `resume` says where the
+    next page starts ({job, locator, greatest so far}) so a stopped pull reads on from there. `greatest` is
+    the one a resumed pull had reached."""
+    for rows, job_id, following in pages:
         for row in rows:
             found = position_of(row, None)
             if found is not None and (greatest is None or _order(found) > _order(greatest)):
                 greatest = found
-        if held is not None:
-            yield held, None
-        held = [r for r in map(to_record, rows) if r is not None]
-    if held is not None:
-        yield held, greatest
+        records = [r for r in map(to_record, rows) if r is not None]
+        if following is None:
+            yield records, greatest, None
+        else:
+            yield records, None, {"job": job_id, "locator": following, "greatest": list(greatest) if greatest else None}
+
+
+def bulk_resume(cursor: dict[str, Any] | None, object_name: str) -> tuple[tuple[str, str], Position | None] | None:
+    """((job id, locator), greatest so far) when the cursor stopped inside a Bulk pull of `object_name`."""
+    stored = (cursor or {}).get(BULK_KEY)
+    if not stored or stored.get("object") != object_name:
+        return None
+    job_id, locator, greatest = stored.get("job"), stored.get("locator"), stored.get("greatest")
+    if not (isinstance(job_id, str) and job_id.isalnum() and isinstance(locator, str) and locator):
+        raise ValueError(f"not a Salesforce pull cursor: {cursor!r}")
+    return (job_id, locator), (cursor_positions({object_name: greatest}, (object_name,))[object_name])
 
 
 def _order(position: Position) -> tuple[datetime, str]:

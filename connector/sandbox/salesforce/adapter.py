@@ -16,7 +16,8 @@ def adapter_client(sandbox: SalesforceSandbox, org_id: str, base_url: str | None
                    **options) -> SalesforceClient:
     """A `SalesforceClient` on one org; `base_url` defaults to where the sandbox says it is served.
 
-    Pulls run with no commit lag by default: the sandbox commits every write before it answers."""
+    Pulls run with no commit lag by default: the sandbox commits every write before it answers. Requests go
+    through the sandbox's `LocalSession` unless `session_factory` names another (a test's faulty one)."""
     base_url = base_url or sandbox.base_url
     if not base_url:
         raise ValueError("the sandbox is not served anywhere yet; pass base_url")
@@ -27,6 +28,6 @@ def adapter_client(sandbox: SalesforceSandbox, org_id: str, base_url: str | None
                               extra={"user_id": user_id})
     options.setdefault("modstamp_lag", timedelta(0))
     options.setdefault("now", sandbox.clock.now)
+    options.setdefault("session_factory", lambda: sandbox.local_session(base_url))
     return SalesforceClient(salesforce_endpoints(base_url, tokens["instance_url"]), credentials,
-                            sandbox.app.client_id, sandbox.app.client_secret,
-                            session_factory=lambda: sandbox.local_session(base_url), **options)
+                            sandbox.app.client_id, sandbox.app.client_secret, **options)

@@ -41,9 +41,11 @@ def apply(org: Org, ids: IdSource, body, user_id: str, now_ms: int, creating: bo
 
 def _check_columns(org: Org, records: list, user_id: str) -> None:
     """A field the user cannot see (unknown, or hidden by field-level security) fails the request body's
-    parsing, before any record is tried: one whole-request 400 INVALID_FIELD, "No such column 'X' on sobject
-    of type Lead" (the shape reported in wadewegner/Force.com-Toolkit-for-NET#90 for a write, and in
-    jereze/alfred-salesforce#4 for a standard field hidden from the API user)."""
+    parsing, before any record is tried: one whole-request 400 INVALID_FIELD (REST API Developer Guide,
+    "Status Codes and Error Responses", errorcodes.htm: 400 when "the JSON or XML body contains an error"),
+    worded "No such column 'X' on sobject of type Lead" as real orgs answer (the guide prints no text for it;
+    seen in wadewegner/Force.com-Toolkit-for-NET#90 for a write, jereze/alfred-salesforce#4 for a hidden
+    standard field)."""
     visible: dict[str, dict] = {}
     for item in records:
         object_name = _type_of(item)

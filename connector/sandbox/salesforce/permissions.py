@@ -1,5 +1,9 @@
 """Field-level security: a field created through the API is invisible and unwritable to every user until a
-permission set granting it is assigned to them (simple-salesforce #540/#621/#681 are people meeting this)."""
+permission set granting it is assigned to them. Object Reference, "FieldPermissions"
+(https://developer.salesforce.com/docs/platform/object-reference/references/standard-objects/object-fieldpermissions.html):
+"To grant a user access to a field, associate a FieldPermissions record with a PermissionSet that's assigned
+to a user"; a describe by a user without access leaves the field out (Apex Developer Guide, "Understanding
+Describe Information Permissions"). simple-salesforce #540/#621/#681 are people meeting this."""
 from __future__ import annotations
 
 from .errors import ApiError

@@ -2,7 +2,7 @@
 or raising ApiError. `route` also names the call's kind for the per-org call counters."""
 from __future__ import annotations
 
-from . import activities, bulk, composite, permissions, sobjects, tooling
+from . import activities, bulk, composite, ingest, permissions, sobjects, tooling
 from .errors import ApiError, not_found
 from .query import Cursor, batch_size, select
 from .store import Org
@@ -41,6 +41,8 @@ def route(sandbox, org: Org, user_id: str, version: str, method: str, parts: lis
         return composite.apply(org, sandbox.ids, _json(request), user_id, sandbox.now_ms(), method == "POST"), 200
     if parts[:2] == ["jobs", "query"]:
         return bulk.route(sandbox, org, user_id, method, parts[2:], request)
+    if parts[:2] == ["jobs", "ingest"]:
+        return ingest.route(sandbox, org, user_id, version, method, parts[2:], request)
     if parts == ["limits"] and method == "GET":
         return _limits(sandbox, org), 200
     if parts == ["sobjects"] and method == "GET":

@@ -31,6 +31,8 @@ class SalesforceSandbox:
         self.tokens = Tokens(self.clock, session_lifetime, apps)
         self.ids = IdSource()
         self.pager = Pager()
+        # Job-info reads that find a closed Bulk API 2.0 ingest job still InProgress, so clients poll (`ingest`).
+        self.ingest_polls_in_progress = 1
         self.base_url = ""  # set by whoever serves it; becomes the instance_url handed out
         self.orgs: dict[str, Org] = {}
         self._calls: dict[str, Counter] = defaultdict(Counter)

@@ -67,6 +67,7 @@ class Org:
     secured: set[str] = field(default_factory=set)  # "Lead.LeadScore_Score__c"
     custom_field_ids: dict[str, str] = field(default_factory=dict)
     query_jobs: dict[str, dict] = field(default_factory=dict)  # Bulk API 2.0, by job id
+    ingest_jobs: dict[str, dict] = field(default_factory=dict)  # Bulk API 2.0, by job id
     api_used: int = 0
     usage_day: int = 0  # the sandbox-clock day api_used counts; a new day starts a fresh allocation
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)

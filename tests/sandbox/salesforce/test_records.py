@@ -121,8 +121,12 @@ def test_collections_refuse_more_than_ten_type_chunks(salesforce_sandbox, sf, or
 
 
 def test_a_hidden_field_fails_the_whole_collection(salesforce_sandbox, sf, org):
-    # An unknown or FLS-hidden field fails the request's parsing: one 400 INVALID_FIELD "No such column", no
-    # record tried (wadewegner/Force.com-Toolkit-for-NET#90; jereze/alfred-salesforce#4).
+    # An unknown or FLS-hidden field fails the request's parsing: one 400, no record tried. REST API Developer
+    # Guide, "Status Codes and Error Responses"
+    # (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm): 400 "The
+    # request couldn't be understood, usually because the JSON or XML body contains an error", the body a list
+    # of {message, errorCode, fields}. The guide prints no INVALID_FIELD text; "No such column 'X' on sobject
+    # of type Lead" is the wording seen from real orgs (wadewegner/Force.com-Toolkit-for-NET#90).
     _, open_leads = converted_and_open(salesforce_sandbox, org)
     body = [{"attributes": {"type": "Lead"}, "id": open_leads[3]["Id"], "Title": "Kept out"},
             {"attributes": {"type": "Lead"}, "id": open_leads[4]["Id"], "Hidden__c": "x"}]

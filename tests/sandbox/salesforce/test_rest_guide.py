@@ -31,8 +31,9 @@ def test_past_the_allocation_is_403_request_limit_exceeded_with_the_usage_header
 
 
 def test_a_converted_lead_refuses_updates_alone_and_in_a_collection(salesforce_sandbox, sf, org):
-    # Converted leads are read-only: updates fail with CANNOT_UPDATE_CONVERTED_LEAD; write to the
-    # ConvertedContactId instead (../shared/reference/crm-api-facts.md [F20]).
+    # Converted leads are read-only: updates fail with CANNOT_UPDATE_CONVERTED_LEAD; once converted, only
+    # ConvertedAccountId or ConvertedContactId can be referenced (Salesforce Help, knowledge article 000384333,
+    # https://help.salesforce.com/s/articleView?id=000384333&type=1).
     converted = next(r for r in salesforce_sandbox.records(org.id, "Lead") if r["IsConverted"])
     with pytest.raises(SalesforceMalformedRequest) as raised:
         sf.Lead.update(converted["Id"], {"Title": "x"})
