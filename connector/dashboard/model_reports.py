@@ -69,8 +69,13 @@ def compare_models(installation_id: int):
     curves = {f"v{m.version}{' (champion)' if m.is_champion else ''}": m.backtest["lift_curve"]
               for m in (champion, other) if m is not None and m.backtest}
     return render_template("dashboard/compare_models.html", installation=scope.installation, champion=champion,
-                           other=other, others=others, named_metrics=named_metrics,
+                           other=other, others=others, named_metrics=_beside_backtest,
                            lift_svg=Markup(lift_curve(curves)) if curves else None)
+
+
+def _beside_backtest(metrics: dict) -> list[tuple[str, str]]:
+    """The held-out figures less the top-10% capture, which the backtest rows above already show."""
+    return named_metrics({key: value for key, value in metrics.items() if key != "top_decile_capture"})
 
 
 @bp.post("/installations/<int:installation_id>/models/<int:version>/promote")

@@ -38,6 +38,7 @@ class ExperimentAssignment(InstallationOwned, Base):
     crm_id: Mapped[str] = mapped_column(String(64))
     arm: Mapped[str] = mapped_column(String(10))
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    written_at: Mapped[datetime | None]  # when the arm was sent to the CRM's arm field (None: not yet)
 
 
 class RoiInputs(InstallationOwned, Base):

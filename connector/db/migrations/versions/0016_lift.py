@@ -44,6 +44,7 @@ def upgrade() -> None:
            sa.Column('crm_id', sa.String(length=64), nullable=False),
            sa.Column('arm', sa.String(length=10), nullable=False),
            sa.Column('assigned_at', sa.DateTime(timezone=True), nullable=False),
+           sa.Column('written_at', sa.DateTime(timezone=True), nullable=True),
            unique=('installation_id', 'crm_id'))
     _owned('roi_inputs',
            sa.Column('deal_value', sa.Float(), nullable=False),
