@@ -30,4 +30,4 @@ def scope_or_404(installation_id: int) -> InstallationScope:
     return scope
 
 
-from . import api_keys, feedback, model_reports, overview, points, rules, settings, setup  # noqa: E402,F401  (routes register on `bp`)
+from . import api_keys, experiment, feedback, model_reports, overview, points, rules, settings, setup  # noqa: E402,F401  (routes register on `bp`)

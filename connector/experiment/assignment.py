@@ -33,9 +33,9 @@ def running(scope: InstallationScope, now: datetime | None = None) -> Experiment
     return experiment
 
 
-def arms_for(scope: InstallationScope, crm_ids: Iterable[str]) -> dict[str, str]:
+def arms_for(scope: InstallationScope, crm_ids: Iterable[str], new_records: frozenset[str] = frozenset()) -> dict[str, str]:
     """The arm of each record, assigning (and storing) those not seen before while the experiment runs. Empty
-    when no experiment runs: every record then follows the model."""
+    when no experiment runs: every record then follows the model. `new_records`: those scored for the first time."""
     experiment = running(scope)
     ids = sorted(set(crm_ids))
     if experiment is None or not ids:
@@ -50,7 +50,8 @@ def arms_for(scope: InstallationScope, crm_ids: Iterable[str]) -> dict[str, str]
     for crm_id in ids:
         if crm_id not in known:
             known[crm_id] = hashed_arm(scope.installation_id, crm_id, experiment.control_share)
-            scope.add(ExperimentAssignment(crm_id=crm_id, arm=known[crm_id], assigned_at=utcnow()))
+            scope.add(ExperimentAssignment(crm_id=crm_id, arm=known[crm_id], assigned_at=utcnow(),
+                                           new_record=crm_id in new_records))
     scope.session.flush()
     return known
 

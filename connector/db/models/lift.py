@@ -38,6 +38,13 @@ class ExperimentAssignment(InstallationOwned, Base):
     crm_id: Mapped[str] = mapped_column(String(64))
     arm: Mapped[str] = mapped_column(String(10))
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The previous method's view of a control record (points rules): its last points score and tier, so a change
+    # of that tier fires the nurture rules as a change of the model's tier does in the model arm.
+    # Scored for the first time after it was assigned: its first points tier is a first score, which fires
+    # "enters tier" rules as a first model score does; for a record scored before, it is only a baseline.
+    new_record: Mapped[bool] = mapped_column(default=False)
+    control_score: Mapped[int | None]
+    control_tier: Mapped[str | None] = mapped_column(String(1))
     written_at: Mapped[datetime | None]  # when the arm was sent to the CRM's arm field (None: not yet)
 
 

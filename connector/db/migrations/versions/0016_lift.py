@@ -44,6 +44,9 @@ def upgrade() -> None:
            sa.Column('crm_id', sa.String(length=64), nullable=False),
            sa.Column('arm', sa.String(length=10), nullable=False),
            sa.Column('assigned_at', sa.DateTime(timezone=True), nullable=False),
+           sa.Column('new_record', sa.Boolean(), nullable=False),
+           sa.Column('control_score', sa.Integer(), nullable=True),
+           sa.Column('control_tier', sa.String(length=1), nullable=True),
            sa.Column('written_at', sa.DateTime(timezone=True), nullable=True),
            unique=('installation_id', 'crm_id'))
     _owned('roi_inputs',
