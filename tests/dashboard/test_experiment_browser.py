@@ -1,9 +1,12 @@
-"""The A/B experiment in headless Chromium against the HubSpot sandbox: an admin starts it, the next sync gives
+"""The A/B experiment and the ROI report in headless Chromium against the HubSpot sandbox: an admin starts it, the next sync gives
 every record its arm (written to the CRM's arm field), the control arm gets no scoring-driven action, conversions
 recorded by later syncs fill both arms, and the page shows both arms with Wilson intervals and a verdict; stopping,
-extending and changing the share are audited."""
+extending and changing the share are audited. The ROI report takes its extra conversions from the backtest until
+the experiment has data, then from the A/B uplift, says which, and exports the same lines as CSV."""
 from __future__ import annotations
 
+import csv
+import io
 import random
 import re
 import time
@@ -32,6 +35,11 @@ def assignments(app, installation_id: int) -> dict[str, str]:
             installation_id=installation_id)}
 
 
+def actions_of(app, installation_id: int) -> list[ActionLog]:
+    with app.app_context():
+        return get_session().query(ActionLog).filter_by(installation_id=installation_id).all()
+
+
 def convert(sandbox, portal, crm_ids: list[str]) -> None:
     """Reps close deals: stamped just inside the next pull's window, which opens once the search lag passed."""
     with in_the_past(sandbox, SEARCH_LAG - 1):
@@ -46,9 +54,20 @@ def test_the_experiment_page_compares_the_arms(app, user, hubspot_sandbox):  # n
     with app.app_context():
         get_session().add(NurtureRule(installation_id=installation_id, name="Any first tier",
                                       trigger={"type": "moves", "direction": "up", "by": 1},
-                                      actions=[{"type": "set_property", "name": "leadscore_note", "value": "hot"}]))
+                                      actions=[{"type": "task", "subject": "Call this lead", "body": "Rising", "due_in_hours": 24}]))
         get_session().commit()
     user.sign_in()
+    inputs = {"deal_value": "12000", "monthly_cost": "800", "rep_cost_per_hour": "60", "minutes_per_lead": "20"}
+    user.open(f"/installations/{installation_id}/roi")
+    user.page.fill("#deal_value", "twelve")
+    user.page.click("#save-roi")
+    assert user.page.inner_text("#deal_value-error") == "Average deal value: enter a number."
+    for key, value in inputs.items():
+        user.page.fill(f"#{key}", value)
+    user.page.click("#save-roi")
+    assert user.page.inner_text("#uplift-source") == "backtest (no experiment data yet)"
+    assert "captured_top_30" in [row.get_attribute("data-key") for row in user.page.query_selector_all("#roi-lines tr")]
+
     user.open(f"/installations/{installation_id}/experiment")
     user.page.fill("#control_percent", "20")
     user.page.select_option("#control_method", "no_actions")
@@ -76,6 +95,7 @@ def test_the_experiment_page_compares_the_arms(app, user, hubspot_sandbox):  # n
     with app.app_context():
         acted = {row.crm_id for row in get_session().query(ActionLog).filter_by(installation_id=installation_id)}
     assert acted and all(arms[c] == "model" for c in acted)
+    assert all(row.status == "done" for row in actions_of(app, installation_id))
 
     user.open(f"/installations/{installation_id}/experiment")
     for arm in ("model", "control"):
@@ -87,6 +107,24 @@ def test_the_experiment_page_compares_the_arms(app, user, hubspot_sandbox):  # n
     assert user.page.locator("#over-time svg polyline").count() == 2
     user.screenshot("experiment")
 
+    user.open(f"/installations/{installation_id}/roi")
+    assert user.page.inner_text("#uplift-source") == "A/B experiment"
+    lines = {row.get_attribute("data-key"): row.inner_text()
+             for row in user.page.query_selector_all("#roi-lines tbody tr")}
+    assert {"deal_value", "monthly_cost", "rep_cost_per_hour", "minutes_per_lead", "leads_per_quarter", "uplift",
+            "extra_conversions", "rep_hours_saved", "benefits", "costs", "roi_percent"} <= set(lines)
+    assert "800.00 per month × 3" in lines["costs"]
+    user.screenshot("roi")
+    exported = user.page.request.get(f"{user.base_url}/installations/{installation_id}/roi.csv")
+    assert exported.ok and exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(exported.text())))
+    figures = {row[0]: row[2] for row in rows[1:]}
+    assert figures["uplift_source"] == "A/B experiment" and figures["costs"] == "2400"
+    benefits = float(figures["extra_conversions_value"]) + float(figures["rep_time_value"])
+    assert float(figures["benefits"]) == pytest.approx(benefits, rel=1e-5)
+    assert float(figures["roi_percent"]) == pytest.approx((benefits - 2400) / 2400 * 100, rel=1e-5)
+
+    user.open(f"/installations/{installation_id}/experiment")
     user.page.fill("input[name=control_percent]", "15")
     user.page.click("#change-share")
     user.page.click("#extend")
@@ -97,4 +135,5 @@ def test_the_experiment_page_compares_the_arms(app, user, hubspot_sandbox):  # n
                    .order_by(AuditEvent.id) if e.action.startswith("experiment.")]
         assert actions == ["experiment.started", "experiment.share_changed", "experiment.extended",
                            "experiment.stopped"]
+        assert get_session().query(AuditEvent).filter_by(action="roi.inputs_updated").count() == 1
     assert assignments(app, installation_id) == arms  # never reassigned
