@@ -125,8 +125,8 @@ def render_html(data: ReportData, doc: dict) -> str:
                                      [t["lift"] for t in tiers]), CAPTIONS["tiers"]) + table(
         ["Tier", "Lowest score", "Leads", "Converted", "Lift"], tier_rows)
     return TEMPLATE.format(title=e(data.title), body="".join([
-        section("Backtest on held-out history", backtest_html(doc["backtest"]), "backtest"),
         section("Summary", headline + metrics, "summary"),
+        section("Backtest on held-out history", backtest_html(doc["backtest"]), "backtest"),
         section("How well the score ranks leads", plots_html, "quality-of-ranking"),
         section("Tiers", tier_html, "tiers"),
         section("Score distribution", figure(plots.score_distribution(data.scores), CAPTIONS["scores"]), "scores"),

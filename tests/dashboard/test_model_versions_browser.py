@@ -46,7 +46,7 @@ def test_reports_backtests_and_promotion_by_hand(app, user, hubspot_sandbox, sen
     lift = user.page.locator("#backtest svg")
     assert lift.count() == 1 and lift.first.bounding_box()["width"] > 50
     assert user.page.locator("#tiers svg").count() == 1  # conversion by tier
-    user.screenshot("model-report")
+    user.screenshot("model-backtest")
 
     download = user.page.request.get(f"{user.base_url}/installations/{installation_id}/models/1/report.json?download=1")
     assert download.ok and 'filename="model-v1-report.json"' in download.headers["content-disposition"]
