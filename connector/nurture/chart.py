@@ -37,8 +37,9 @@ def conversion_chart(series: dict[str, list[tuple[date, float, int]]], title: st
             for week, rate, total in points:
                 parts.append(f'<circle cx="{x_of[week]:.1f}" cy="{_y(rate):.1f}" r="3" fill="{colour}">'
                              f'<title>{escape(line)} {escape(tier)}, week of {week}: {rate:.0%} of {total}</title></circle>')
-        parts.append(f'<text x="{WIDTH - PAD + 6}" y="{PAD + 16 * legend}" font-size="12" fill="{colour}">'
-                     f'{escape(tier)}</text>')
+        # Legend right of the plot for tiers (one letter), along the top for longer names (arms) that would clip.
+        x, y = (WIDTH - PAD + 6, PAD + 16 * legend) if len(tier) == 1 else (PAD + 80 * legend, PAD - 12)
+        parts.append(f'<text x="{x}" y="{y}" font-size="12" fill="{colour}">{escape(tier)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
