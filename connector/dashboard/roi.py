@@ -28,8 +28,11 @@ def _parse(form) -> tuple[dict[str, float], dict[str, str]]:
         except ValueError:
             errors[key] = f"{label}: enter a number."
             continue
-        if not 0 <= value < LIMIT or (key == "monthly_cost" and value == 0):
-            errors[key] = f"{label}: enter a number from 0{' (not 0: ROI divides by the cost)' if key == 'monthly_cost' else ''} below 1,000,000,000."
+        if not 0 <= value < LIMIT:
+            errors[key] = f"{label}: enter a number from 0 to below 1,000,000,000."
+            continue
+        if key == "monthly_cost" and value == 0:
+            errors[key] = f"{label}: enter more than 0 (ROI divides by the cost)."
             continue
         values[key] = value
     return values, errors
