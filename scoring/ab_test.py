@@ -25,9 +25,6 @@ class Interval:
     low: float
     high: float
 
-    def as_dict(self) -> dict:
-        return {"estimate": self.estimate, "low": self.low, "high": self.high}
-
 
 def wilson(successes: int, trials: int, z: float = Z_95) -> Interval | None:
     """The Wilson score interval of a proportion; None with no trials."""

@@ -26,29 +26,12 @@ class ArmFigures:
     contacted: int
     per_100_contacted: Interval | None  # conversions among contacted records, per 100
 
-    def as_dict(self) -> dict:
-        plain = lambda i: i.as_dict() if i is not None else None  # noqa: E731
-        return {"records": self.records, "conversions": self.conversions,
-                "conversion_rate": plain(self.conversion_rate), "median_days_to_convert": plain(self.days_to_convert),
-                "contacted": self.contacted, "conversions_per_100_contacted": plain(self.per_100_contacted)}
-
 
 @dataclass(frozen=True)
 class ExperimentFigures:
     arms: dict[str, ArmFigures]
     verdict: Verdict
     weekly: dict[str, list[tuple[date, float, int]]]  # arm -> (week, cumulative conversion rate, records)
-
-    def as_dict(self) -> dict:
-        model, control = self.arms[MODEL_ARM], self.arms[CONTROL_ARM]
-        return {"arms": list(self.arms), "records": {a: f.records for a, f in self.arms.items()},
-                "conversion_rate": {a: f.conversion_rate.estimate if f.conversion_rate else None
-                                    for a, f in self.arms.items()},
-                "ci": {a: [f.conversion_rate.low, f.conversion_rate.high] if f.conversion_rate else None
-                       for a, f in self.arms.items()},
-                "ratio": self.verdict.ratio.as_dict() if self.verdict.ratio else None,
-                "verdict": self.verdict.words, "verdict_kind": self.verdict.kind,
-                "details": {MODEL_ARM: model.as_dict(), CONTROL_ARM: control.as_dict()}}
 
 
 def _per_100(successes: int, trials: int) -> Interval | None:

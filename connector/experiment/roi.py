@@ -42,13 +42,6 @@ class RoiReport:
     def value(self, key: str) -> float | None:
         return next(line.value for line in self.lines if line.key == key)
 
-    def as_dict(self) -> dict:
-        values = {line.key: line.value for line in self.lines}
-        inputs = ("deal_value", "monthly_cost", "rep_cost_per_hour", "minutes_per_lead")
-        return {"inputs": {k: values[k] for k in inputs}, "uplift_source": self.source,
-                "benefits": values["benefits"], "costs": values["costs"], "roi_percent": values["roi_percent"],
-                "figures": {k: v for k, v in values.items() if k not in inputs}}
-
 
 def _leads_per_quarter(scope: InstallationScope) -> int:
     since = utcnow() - timedelta(days=QUARTER_DAYS)
