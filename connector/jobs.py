@@ -9,6 +9,7 @@ from flask import current_app
 
 SYNC = "workers.sync"
 TRAIN = "workers.train"
+PROMOTE = "workers.promote"  # kwargs: installation_id, version, kind ("promote" / "rollback"), requested_by
 RESCORE = "workers.rescore"  # kwargs: installation_id, record_ids (a webhook's affected records)
 
 

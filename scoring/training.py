@@ -11,7 +11,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from .calibration import Calibrator
 from .drift import reference
-from .evaluation import metrics as evaluate
+from .evaluation import backtest, metrics as evaluate
 from .features.builder import FeatureBuilder
 from .guards import Exclusion, name_tokens
 from .guards.identifiers import identifier_columns
@@ -343,6 +343,7 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
         "conversions": int(y.sum()), "unlabelled_rows": int(y_all.isna().sum()),
         "conversion_window_days": window, "censored_rows": censored, "lightgbm_tuning": tuning,
         "holdout_rows": [int(i) for i in np.flatnonzero(y_all.notna().to_numpy())[hold_rows]],
+        "backtest": backtest(y_hold, p_hold, hold_tiers),
         "reference_time": builder.reference_time_.isoformat(), "fingerprint": fingerprint(frame),
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
@@ -377,4 +378,5 @@ def build_report(options, model, y_hold, p_hold, hold_tiers, train_frame, hold_f
         metrics=meta["metrics"], top_factors=top_factors(model.learner, X_hold, model.builder),
         excluded=[e.as_dict() for e in excluded],
         segments={c: hold_frame[c].to_numpy() for c in options.segments},
-        training_frame=train_frame, scores=all_scores, drift=model.drift(hold_frame).as_dict())
+        training_frame=train_frame, scores=all_scores, drift=model.drift(hold_frame).as_dict(),
+        backtest=meta.get("backtest"))

@@ -18,6 +18,7 @@ from connector.nurture.points_rules import rules_for
 from scoring.evaluation import metrics as evaluate
 from scoring.model import ScoringModel
 from scoring.registry import DEFAULT_TOLERANCE
+from scoring.report import render as render_report
 from scoring.training import TrainingOptions, train
 
 from .frames import CONVERTED_AT_COLUMN, LABEL_COLUMN, conversion_dates, labels, record_frame, training_schema
@@ -72,10 +73,12 @@ def train_challenger(scope: InstallationScope, client: CrmClient, learner: str =
     result = train(frame, options, schema=schema, progress=progress)
     model = result.model
     meta = model.summary()
+    report_html, report_json = render_report(result.report) if result.report is not None else (None, None)
     version = ModelVersion(
         version=_next_version(scope), learner=meta["learner"], artefact=model.to_bytes(), features=meta["features"],
         excluded={e["column"]: e["reason"] for e in meta["excluded"]}, metrics=meta["metrics"],
-        fingerprint=meta["fingerprint"], is_champion=False)
+        fingerprint=meta["fingerprint"], is_champion=False, report_html=report_html, report_json=report_json,
+        backtest=meta.get("backtest"))
     scope.add(version)
     scope.session.flush()
     decision = _decide(scope, model, frame, meta["holdout_rows"])

@@ -18,11 +18,13 @@ from connector.crm.base import CrmClient, RecordBatch
 from connector.crm.errors import CrmError
 from connector.db.models import RecordSnapshot, SyncCursor, SyncKind, SyncRun, SyncStatus, utcnow
 from connector.db.scope import InstallationScope
+from connector.experiment.assignment import assign_scored_and_write, running
 from connector.jobs import enqueue
 from connector.nurture.retraining import request_retraining_if_due
 
 from . import planner_statistics
 from .model_versions import champion, load_model, train_challenger
+from .nurture.control import nurture_control_arm
 from .snapshots import upsert_snapshots
 from .write_back import WriteBackStats, score_and_write
 
@@ -52,12 +54,14 @@ def run_sync(scope: InstallationScope, client: CrmClient, heartbeat: Callable[[]
         model = load_model(version)
         score_and_write(scope, client, version, model, stats, sync_run_id=run.id,
                         on_chunk=lambda: (heartbeat(), progress("scored", stats.scored)))
+        experiment_counts = _run_experiment(scope, client, run)
         if stored is None:
             stored = scope.add(SyncCursor(object_type=CURSOR_KEY, cursor=run.cursor_after))
         else:
             stored.cursor = run.cursor_after
         _finish(run, stats, pulled, client, calls_before, started,
                 SyncStatus.PARTIAL if stats.partial else SyncStatus.SUCCEEDED)
+        run.counts = {**run.counts, **experiment_counts}
         session.commit()
         _ask_for_retraining(scope)
         return run
@@ -67,6 +71,18 @@ def run_sync(scope: InstallationScope, client: CrmClient, heartbeat: Callable[[]
         run.message = _one_line(exc)
         session.commit()
         raise
+
+
+def _run_experiment(scope: InstallationScope, client: CrmClient, run: SyncRun) -> dict[str, int]:
+    """While an A/B experiment runs: every scored record has its arm (written to the CRM's arm field), and the
+    control arm is nurtured by the previous method. Counts for the run."""
+    experiment = running(scope)
+    if experiment is None:
+        return {}
+    counts = assign_scored_and_write(scope, client)
+    summary = nurture_control_arm(scope, client, experiment, run.started_at, run.id)
+    scope.session.commit()
+    return {**counts, "control_actions": summary.done if summary is not None else 0}
 
 
 def _ask_for_retraining(scope: InstallationScope) -> None:

@@ -24,14 +24,14 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from connector.crm.errors import AuthRevoked, CrmUnavailable, RateLimited
 from connector.db import get_session
 from connector.db.audit import record_event
-from connector.db.models import Installation, InstallationStatus, SyncKind, SyncRun, SyncStatus, utcnow
+from connector.db.models import Installation, InstallationStatus, ModelVersion, SyncKind, SyncRun, SyncStatus, utcnow
 from connector.db.scope import InstallationScope
 from connector.install.credentials import client_for, mark_reconnect_needed
 from scoring.training import TrainingError
 
 from . import nurture, recovery
 from .locks import LockHeld, LockLost, installation_lock, is_locked
-from .model_versions import champion, load_model, train_challenger
+from .model_versions import champion, load_model, promote as make_champion, train_challenger
 from .rate_limit import gate_for
 from .rescore import FLUSH_TASK, queue_rescore, rescore_records, take_pending
 from .sync import run_sync
@@ -39,7 +39,7 @@ from .write_back import WriteBackStats, score_and_write
 
 log = logging.getLogger(__name__)
 
-SYNC, TRAIN, RESCORE = "workers.sync", "workers.train", "workers.rescore"
+SYNC, TRAIN, RESCORE, PROMOTE = "workers.sync", "workers.train", "workers.rescore", "workers.promote"
 RECOVER, RETAKE_ACTIONS = "workers.recover", "workers.retake_actions"
 OUTAGE_RETRIES = 5  # outages a task waits out before it gives up; counted in a message header across retries
 OUTAGES_HEADER = "leadscore_outages"
@@ -85,6 +85,28 @@ def train(self, installation_id: int, requested_by: str = "schedule") -> dict | 
             record_event(scope.session, requested_by, "model.trained", installation_id, **result)
             scope.session.commit()
             log.info("training of installation %s (%s): %s", installation_id, requested_by, result)
+            return result
+
+
+@shared_task(name=PROMOTE, bind=True, max_retries=None)
+def promote(self, installation_id: int, version: int, kind: str = "promote", requested_by: str = "schedule") -> dict | None:
+    """An admin's promotion (or roll back) by hand: swap the champion and rescore every record with it."""
+    with _installation(installation_id) as scope:
+        if scope is None:
+            return None
+        with _retrying(self, installation_id), installation_lock(installation_id, "sync", _lock_seconds()) as lock, \
+                _client(scope) as client:
+            chosen = scope.one_or_none(ModelVersion, ModelVersion.version == version)
+            before = champion(scope)
+            if chosen is None or chosen.is_champion:
+                return {"promoted": False, "version": version}
+            make_champion(scope, chosen)
+            scope.session.commit()
+            result = {"promoted": True, "version": version, "replaced": before.version if before else None,
+                      "rescore": _rescore_all(scope, client, lock.check)}
+            record_event(scope.session, requested_by, "model.rolled_back" if kind == "rollback" else "model.promoted",
+                         installation_id, **result)
+            scope.session.commit()
             return result
 
 

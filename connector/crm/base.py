@@ -124,6 +124,7 @@ class ScoreFieldNames:
     scored_at: str
     model: str
     override_tier: str
+    arm: str  # the A/B experiment's arm ("model" / "control"), for the CRM's own reports to split by
 
 
 @dataclass(frozen=True)

@@ -30,4 +30,6 @@ def scope_or_404(installation_id: int) -> InstallationScope:
     return scope
 
 
-from . import api_keys, feedback, overview, points, rules, settings, setup  # noqa: E402,F401  (routes register on `bp`)
+# Routes register on `bp`.
+from . import (api_keys, experiment, feedback, model_reports, overview, points, roi, rules,  # noqa: E402,F401
+               settings, setup)

@@ -1,7 +1,7 @@
 """Read-only pages: the installations list, one installation's health, its sync runs, models and audit log."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from sqlalchemy import func, select
 
 from connector import jobs
@@ -69,17 +69,6 @@ def _model_context(champion: ModelVersion | None) -> dict:
     metrics = champion.metrics if champion is not None else {}
     return {"headline": headline(metrics), "champion_metrics": named_metrics(metrics),
             "tier_rates": tier_rates(metrics) if metrics else []}
-
-
-@bp.get("/installations/<int:installation_id>/models/<int:model_id>/report")
-def model_report(installation_id: int, model_id: int):
-    model = scope_or_404(installation_id).get(ModelVersion, model_id)
-    if model is None or not model.report_html:
-        abort(404, "This model has no stored report.")
-    response = Response(model.report_html, mimetype="text/html")
-    # The report is generated HTML with embedded charts: let it render, but give it no scripts or cookies.
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-    return response
 
 
 @bp.post("/installations/<int:installation_id>/sync")

@@ -1,19 +1,20 @@
-"""Server-rendered SVG line chart (no JavaScript): conversion rate by tier, one line per tier, per week."""
+"""Server-rendered SVG line chart (no JavaScript): conversion rate per week, one line per tier (or per A/B arm)."""
 from __future__ import annotations
 
 from datetime import date
 
 from markupsafe import Markup, escape
 
-COLOURS = {"A": "#1b7f3b", "B": "#3867d6", "C": "#d68a00", "D": "#b33939"}
+COLOURS = {"A": "#1b7f3b", "B": "#3867d6", "C": "#d68a00", "D": "#b33939", "model": "#3867d6", "control": "#d68a00"}
 WIDTH, HEIGHT, PAD = 640, 260, 40
 
 
-def conversion_chart(series: dict[str, list[tuple[date, float, int]]]) -> Markup:
+def conversion_chart(series: dict[str, list[tuple[date, float, int]]], title: str = "Conversion rate by tier, per week",
+                     line: str = "Tier") -> Markup:
     weeks = sorted({week for points in series.values() for week, _, _ in points})
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
              f'height="{HEIGHT}" role="img" aria-labelledby="conv-title" class="chart">',
-             '<title id="conv-title">Conversion rate by tier, per week</title>',
+             f'<title id="conv-title">{escape(title)}</title>',
              f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="white"/>']
     for share in (0, 0.25, 0.5, 0.75, 1):
         y = _y(share)
@@ -35,9 +36,10 @@ def conversion_chart(series: dict[str, list[tuple[date, float, int]]]) -> Markup
                          'stroke-width="2"/>')
             for week, rate, total in points:
                 parts.append(f'<circle cx="{x_of[week]:.1f}" cy="{_y(rate):.1f}" r="3" fill="{colour}">'
-                             f'<title>Tier {escape(tier)}, week of {week}: {rate:.0%} of {total}</title></circle>')
-        parts.append(f'<text x="{WIDTH - PAD + 6}" y="{PAD + 16 * legend}" font-size="12" fill="{colour}">'
-                     f'{escape(tier)}</text>')
+                             f'<title>{escape(line)} {escape(tier)}, week of {week}: {rate:.0%} of {total}</title></circle>')
+        # Legend right of the plot for tiers (one letter), along the top for longer names (arms) that would clip.
+        x, y = (WIDTH - PAD + 6, PAD + 16 * legend) if len(tier) == 1 else (PAD + 80 * legend, PAD - 12)
+        parts.append(f'<text x="{x}" y="{y}" font-size="12" fill="{colour}">{escape(tier)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

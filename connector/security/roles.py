@@ -21,14 +21,15 @@ WRITE = ("POST",)
 _dashboard = {
     # Reading: any signed-in role.
     **{(f"dashboard.{name}", READ): VIEWER for name in (
-        "installations", "installation", "runs", "models", "model_report", "feedback", "action_log", "rules",
+        "installations", "installation", "runs", "models", "model_report", "model_report_json", "compare_models", "experiment", "roi", "roi_csv",
+        "feedback", "action_log", "rules",
         "rule_form", "points_rules", "settings")},
     ("dashboard.audit", READ): ADMIN,
     ("dashboard.setup", READ): ADMIN,  # the configuration checks say which secrets are set
     ("dashboard.api_keys", READ): ADMIN,
     # Changing how an installation scores and acts.
     **{(f"dashboard.{name}", WRITE): ADMIN for name in (
-        "settings", "points_rules", "rule_form", "sync_now", "retrain_now")},
+        "settings", "points_rules", "rule_form", "sync_now", "retrain_now", "promote_model", "change_experiment", "roi")},
     # Credentials and the installation itself.
     ("dashboard.api_keys", WRITE): OWNER,
     ("dashboard.revoke_api_key", WRITE): OWNER,

@@ -24,6 +24,9 @@ CAPTIONS = {
     "tiers": "Conversion rate of the held-out leads in each tier; lift is how many times the overall rate.",
     "scores": "How many leads got each score. A healthy model spreads leads out instead of piling them up.",
     "factors": "The fields that move scores the most, on average over held-out leads.",
+    "lift": "Working the held-out leads in score order: the share of all their conversions found after each "
+            "share of leads. The dashed line is working them in random order; the higher the blue line above "
+            "it, the more time scoring saves.",
     "drift": "Population stability index (PSI) of the held-out leads against the training leads: below 0.1 "
              "stable, 0.1 to 0.25 worth watching, 0.25 or more means the leads have changed and the model "
              "should be retrained. The same figure is measured on every later scoring run.",
@@ -56,6 +59,7 @@ def report_json(data: ReportData) -> dict:
         "score_histogram": np.histogram(data.scores, bins=np.arange(0, 105, 5))[0].tolist(),
         "held_out": {"rows": int(len(data.y_true)), "conversion_rate": float(np.mean(data.y_true))},
         "drift": data.drift,
+        "backtest": data.backtest,
     }
 
 
@@ -122,6 +126,7 @@ def render_html(data: ReportData, doc: dict) -> str:
         ["Tier", "Lowest score", "Leads", "Converted", "Lift"], tier_rows)
     return TEMPLATE.format(title=e(data.title), body="".join([
         section("Summary", headline + metrics, "summary"),
+        section("Backtest on held-out history", backtest_html(doc["backtest"]), "backtest"),
         section("How well the score ranks leads", plots_html, "quality-of-ranking"),
         section("Tiers", tier_html, "tiers"),
         section("Score distribution", figure(plots.score_distribution(data.scores), CAPTIONS["scores"]), "scores"),
@@ -131,6 +136,15 @@ def render_html(data: ReportData, doc: dict) -> str:
         section("Data quality", quality, "data-quality"),
         section("Drift", drift_html, "drift"),
     ]))
+
+
+def backtest_html(backtest: dict | None) -> str:
+    if not backtest:
+        return "<p>Not measured for this model.</p>"
+    capture = table(["Leads worked, highest scores first", "Share of conversions found"],
+                    [[f"top {key.removeprefix('top_')}%", pct(value)] for key, value in backtest["capture"].items()])
+    return (f"<p>{backtest['rows']:,} held-out records, {backtest['conversions']:,} conversions.</p>" + capture
+            + figure(plots.lift_curve({"in score order": backtest["lift_curve"]}), CAPTIONS["lift"]))
 
 
 TEMPLATE = """<!doctype html>
@@ -146,6 +160,14 @@ td, th {{ border-bottom: 1px solid #ddd; padding: .3em .7em; text-align: left; }
 {body}
 </body></html>
 """
+
+
+def render(data: ReportData) -> tuple[str, dict]:
+    """The report page and its data as strict JSON values (NaN and infinities, e.g. an AUC on one class, as
+    null), to be stored with the model version."""
+    doc = report_json(data)
+    strict = json.loads(json.dumps(doc, default=str), parse_constant=lambda constant: None)
+    return render_html(data, doc), strict
 
 
 def write_report(data: ReportData, out_dir) -> tuple[Path, Path]:

@@ -23,3 +23,4 @@ class ReportData:
     training_frame: pd.DataFrame  # the raw records trained on (missing rates, constants, duplicates)
     scores: np.ndarray            # scores 0-100 of all rows at training time (score distribution)
     drift: dict | None = None     # DriftReport.as_dict() of the held-out rows against the training reference
+    backtest: dict | None = None  # scoring.evaluation.backtest of the held-out rows

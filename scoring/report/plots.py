@@ -82,3 +82,16 @@ def top_factors(factors: list[tuple[str, float]]) -> str:
     ax.barh([label for label, _ in shown], [value for _, value in shown], color="#1f6feb")
     ax.set(xlabel="Average effect on the score (log-odds)")
     return to_svg(fig)
+
+
+def lift_curve(curves: dict[str, dict]) -> str:
+    """Cumulative gains: working leads in score order, the share of conversions found against records worked.
+    `curves` maps a label to a backtest's `lift_curve` ({"record_share": [...], "conversion_share": [...]})."""
+    fig, ax = figure("Lift curve (held-out history)")
+    for (label, curve), color in zip(curves.items(), ("#1f6feb", "#d97706", "#16a34a")):
+        ax.plot([0, *[100 * s for s in curve["record_share"]]], [0, *[100 * c for c in curve["conversion_share"]]],
+                "o-", color=color, markersize=3, label=label)
+    ax.plot([0, 100], [0, 100], ls="--", color="#999", label="in random order")
+    ax.set(xlabel="Records worked, highest scores first (%)", ylabel="Conversions found (%)")
+    ax.legend(frameon=False, fontsize=9)
+    return to_svg(fig)

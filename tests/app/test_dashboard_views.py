@@ -14,7 +14,7 @@ from .conftest import add_installation
 
 VALID_SETTINGS = {
     "field_score": "ls_score", "field_tier": "ls_tier", "field_reasons": "ls_reasons",
-    "field_scored_at": "ls_scored_at", "field_model": "ls_model", "field_override_tier": "ls_override",
+    "field_scored_at": "ls_scored_at", "field_model": "ls_model", "field_override_tier": "ls_override", "field_arm": "ls_arm",
     "tier_a": "80", "tier_b": "55", "tier_c": "30", "schedule_minutes": "30",
     "label_property": "lifecyclestage", "label_values": "customer, evangelist",
     "segments": "EMEA: region = emea, uk\nUS: region = us", "protected_columns": "gender",
@@ -61,7 +61,7 @@ def test_pages_show_health_runs_models_and_distribution(app, client, admin, inst
     assert "roc_auc" not in models and "share_A" not in models
     runs = client.get(f"/installations/{installation_id}/runs").get_data(as_text=True)
     assert "551" in runs and "Property values were not valid" in runs
-    report = client.get(f"/installations/{installation_id}/models/{model_id}/report")
+    report = client.get(f"/installations/{installation_id}/models/1/report")
     assert b"Report v1" in report.data and "sandbox" in report.headers["Content-Security-Policy"]
 
 

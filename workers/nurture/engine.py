@@ -27,7 +27,9 @@ from sqlalchemy.orm import Session
 from connector.crm.base import CrmClient
 from connector.crm.errors import AuthRevoked, CrmError, CrmRequestInvalid, RecordRejected
 from connector.db.models import ActionLog, Installation, NurtureRule, RecordSnapshot
+from connector.db.models.lift import CONTROL_ARM
 from connector.db.scope import InstallationScope
+from connector.experiment.assignment import arms_for
 from connector.nurture.feedback import add_once, record_override
 from connector.nurture.signing import webhook_signing_key
 
@@ -53,6 +55,7 @@ class NurtureSummary:
     gave_up: int = 0
     skipped: int = 0  # already done, or being done by another worker
     held_back: int = 0  # records whose tier changed only with a new model, that a rule would have fired for
+    control_arm: int = 0  # transitions of the A/B experiment's control arm, left to the previous method
     errors: list[dict[str, str]] = field(default_factory=list)  # [{"crm_id", "message"}]
 
     def as_counts(self) -> dict[str, int]:
@@ -62,11 +65,14 @@ class NurtureSummary:
 
 def run_for_transitions(session: Session, installation: Installation, client: CrmClient,
                         transitions: Iterable[TierTransition], sync_run_id: int | None, *,
-                        webhook_key: bytes | None = None, now=None) -> NurtureSummary:
+                        webhook_key: bytes | None = None, now=None, previous_method: bool = False) -> NurtureSummary:
     """Claim and carry out every action the installation's enabled rules ask for, then finish any earlier
     run's unfinished actions, then ask for a retraining if the feedback figures call for one. Commits as
     it goes (each claim and each outcome is its own transaction). Inside the app (a worker pushes its
-    context) the webhook key comes from the app's SECRET_KEY; `webhook_key` overrides it."""
+    context) the webhook key comes from the app's SECRET_KEY; `webhook_key` overrides it.
+
+    While an A/B experiment runs, the model's transitions of control-arm records fire nothing: that arm is
+    nurtured by the previous method (`control.py`, which calls here with `previous_method=True`) or not at all."""
     scope = InstallationScope(session, installation)
     clock = now or (lambda: datetime.now(timezone.utc))
     if webhook_key is None and has_app_context():
@@ -75,10 +81,16 @@ def run_for_transitions(session: Session, installation: Installation, client: Cr
     summary = NurtureSummary()
     rules = scope.all(NurtureRule, NurtureRule.enabled.is_(True), order_by=NurtureRule.id)
     model_swaps_fire = installation.settings.model_swaps_fire_rules
+    transitions = list(transitions)
+    arms = {} if previous_method else arms_for(scope, [t.crm_id for t in transitions],
+                                               frozenset(t.crm_id for t in transitions if t.old_tier is None))
     for transition in transitions:
         if transition.override_tier is not None:
             record_override(scope, transition.crm_id, transition.model_tier, transition.override_tier,
                             transition.new_score, sync_run_id)
+        if arms.get(transition.crm_id) == CONTROL_ARM:
+            summary.control_arm += 1
+            continue
         firing = [rule for rule in rules if fires(rule.trigger, transition)]
         if transition.model_change and not model_swaps_fire:
             summary.held_back += bool(firing)

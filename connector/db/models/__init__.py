@@ -3,6 +3,7 @@ from .admin import AdminSession, AdminUser, ApiKey, AuditEvent
 from .base import Base, InstallationOwned, utcnow
 from .feedback import OutcomeEvent, OverrideFeedback
 from .installation import Crm, Installation, InstallationStatus, StoredCredentials
+from .lift import Experiment, ExperimentAssignment, RoiInputs
 from .model_version import ModelVersion
 from .nurture import ActionLog, NurtureRule
 from .points_rules import PointsRuleSet
@@ -12,7 +13,8 @@ from .webhook_receipt import WebhookReceipt
 
 __all__ = [
     "ActionLog", "AdminSession", "AdminUser", "ApiKey", "AuditEvent", "Base", "Crm", "CurrentScore", "Installation",
-    "InstallationOwned", "InstallationStatus", "ModelVersion", "NurtureRule", "OutcomeEvent", "OverrideFeedback",
-    "PointsRuleSet", "RecordSnapshot", "ScoreHistory",
+    "Experiment", "ExperimentAssignment", "InstallationOwned",
+    "InstallationStatus", "ModelVersion", "NurtureRule", "OutcomeEvent", "OverrideFeedback",
+    "PointsRuleSet", "RecordSnapshot", "RoiInputs", "ScoreHistory",
     "StoredCredentials", "SyncCursor", "SyncKind", "SyncRun", "SyncStatus", "WebhookReceipt", "utcnow",
 ]

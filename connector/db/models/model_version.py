@@ -28,5 +28,7 @@ class ModelVersion(InstallationOwned, Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     fingerprint: Mapped[str] = mapped_column(String(64))  # of the training data, to skip retraining on no change
     report_html: Mapped[str | None] = deferred(mapped_column(Text))
+    report_json: Mapped[dict[str, Any] | None] = deferred(mapped_column(JSON))  # the report's data, downloadable
+    backtest: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # scoring.evaluation.backtest of held-out rows
     trained_at: Mapped[datetime] = mapped_column(default=utcnow)
     is_champion: Mapped[bool] = mapped_column(default=False)

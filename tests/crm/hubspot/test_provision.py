@@ -2,7 +2,7 @@
 from connector.crm.hubspot import hubspot_score_fields
 
 NAMES = hubspot_score_fields()
-ALL = [NAMES.score, NAMES.tier, NAMES.reasons, NAMES.scored_at, NAMES.model, NAMES.override_tier]
+ALL = [NAMES.score, NAMES.tier, NAMES.reasons, NAMES.scored_at, NAMES.model, NAMES.override_tier, NAMES.arm]
 
 
 def test_provisioning_twice_changes_nothing(hubspot_client):
@@ -23,7 +23,8 @@ def test_score_properties_have_the_types_the_connector_writes(hubspot_client, hu
     specs = {p.name: p for p in hubspot_client.schema()}
     # The rep's override is pulled (a feature and feedback); the connector's own output never is (a leak).
     assert specs[NAMES.override_tier].type == "enumeration" and specs[NAMES.override_tier].options == tuple("ABCD")
-    assert not {NAMES.score, NAMES.tier, NAMES.reasons, NAMES.scored_at, NAMES.model} & set(specs)
+    assert not {NAMES.score, NAMES.tier, NAMES.reasons, NAMES.scored_at, NAMES.model, NAMES.arm} & set(specs)
+    assert stored[NAMES.arm]["type"] == "enumeration"  # the A/B arm, for the CRM's own reports
 
 
 def test_schema_maps_hubspot_types_to_the_scoring_vocabulary(hubspot_client):

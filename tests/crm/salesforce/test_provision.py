@@ -16,14 +16,14 @@ def test_fields_are_unwritable_until_the_permission_set_grants_them(salesforce_c
                                                                     salesforce_org):
     lead = first_lead(salesforce_client)
     created, present = salesforce_client.provisioner(NAMES).create_fields()
-    assert len(created) == 12 and present == []
+    assert len(created) == 14 and present == []  # 7 fields on Lead and Contact
     before = salesforce_client.write_fields([FieldWrite(lead.crm_id, "Lead", {NAMES.score: "42"})])
     # Salesforce refuses the whole request (INVALID_FIELD, "No such column"); reported, never raised.
     assert before.written == [] and [(r.crm_id, r.code) for r in before.rejected] == [(lead.crm_id, "INVALID_FIELD")]
     assert NAMES.score in before.rejected[0].reason
 
     result = salesforce_client.provision_fields(NAMES)
-    assert result.created == [] and len(result.already_present) == 12
+    assert result.created == [] and len(result.already_present) == 14
     after = salesforce_client.write_fields([FieldWrite(lead.crm_id, "Lead", {NAMES.score: "42"})])
     assert after.written == [lead.crm_id]
     assert float(salesforce_sandbox.record(salesforce_org.id, "Lead", lead.crm_id)[NAMES.score]) == 42
@@ -33,7 +33,7 @@ def test_fields_are_unwritable_until_the_permission_set_grants_them(salesforce_c
 def test_provisioning_twice_changes_nothing(salesforce_client, salesforce_sandbox, salesforce_org):
     first = salesforce_client.provision_fields(NAMES)
     assert sorted(first.created) == sorted(f"{o}.{f}" for o in ("Lead", "Contact") for f in (
-        NAMES.score, NAMES.tier, NAMES.reasons, NAMES.scored_at, NAMES.model, NAMES.override_tier))
+        NAMES.score, NAMES.tier, NAMES.reasons, NAMES.scored_at, NAMES.model, NAMES.override_tier, NAMES.arm))
     look = sdk(salesforce_sandbox, salesforce_org.id)
     state = lambda: (  # noqa: E731
         look.restful("tooling/query/", params={"q": "SELECT Id FROM CustomField WHERE TableEnumOrId IN ('Lead', 'Contact')"})["totalSize"],
@@ -52,6 +52,6 @@ def test_schema_types_and_options(salesforce_client):
     specs = {s.name: s for s in salesforce_client.schema_for("Lead")}
     # What a pull carries: the rep's override tier, never the connector's own score fields.
     assert specs[NAMES.override_tier].type == "enumeration" and specs[NAMES.override_tier].options == tuple("ABCD")
-    assert NAMES.score not in specs and NAMES.tier not in specs
+    assert NAMES.score not in specs and NAMES.tier not in specs and NAMES.arm not in specs
     assert specs["IsConverted"].type == "boolean" and specs["SystemModstamp"].calculated
     assert specs["Email"].type == "string"
