@@ -10,6 +10,7 @@ from flask import current_app
 SYNC = "workers.sync"
 TRAIN = "workers.train"
 RESCORE = "workers.rescore"  # kwargs: installation_id, record_ids (a webhook's affected records)
+FORGET = "workers.forget"  # kwargs: installation_id, record_ids, requested_by, reason (records deleted in the CRM)
 
 
 def enqueue(task_name: str, **kwargs) -> str:

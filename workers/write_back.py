@@ -17,12 +17,13 @@ from datetime import datetime
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import and_, insert, or_, update
+from sqlalchemy import and_, delete, insert, or_, update
 
 from connector.crm.base import CrmClient, FieldWrite, WriteResult, fit_lines
 from connector.db.models import CurrentScore, Installation, ModelVersion, RecordSnapshot, ScoreHistory, utcnow
 from connector.db.scope import InstallationScope
 from connector.db.settings import InstallationSettings
+from connector.privacy.opt_out import clearing_write, is_opted_out, not_opted_out
 from scoring.model import ScoringModel
 from workers import nurture
 from workers.transitions import TierTransition
@@ -46,6 +47,7 @@ class WriteBackStats:
     transitions: int = 0
     superseded: int = 0  # converted leads: scored, but written and nurtured as their contact
     rules_held_back: int = 0  # records whose model-swap-only tier change would have fired a nurture rule
+    opted_out: int = 0  # opted-out records met: not scored; their score fields cleared when they held one
     errors: list[dict] = field(default_factory=list)
 
     @property
@@ -57,7 +59,7 @@ class WriteBackStats:
         return {"scored": self.scored, "written": self.written, "unchanged": self.unchanged,
                 "rejected": self.rejected, "malformed": self.malformed, "bad_values": self.bad_values,
                 "transitions": self.transitions,
-                "superseded": self.superseded, "rules_held_back": self.rules_held_back}
+                "superseded": self.superseded, "rules_held_back": self.rules_held_back, "opted_out": self.opted_out}
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ def score_and_write(scope: InstallationScope, client: CrmClient, version: ModelV
                 return
             last_id = rows[-1][0].id
             writes = [_field_write(s, prepared.settings, version, prepared.now) for s in prepared.changed]
+            writes += [clearing_write(snapshot.crm_id, snapshot.object_type, prepared.settings.field_names)
+                       for snapshot, _ in prepared.cleared]
             in_flight = (prepared, writer.submit(_write, app, client, writes))
 
 
@@ -109,6 +113,8 @@ class Prepared:
     settled: list[Scored]  # changed, but superseded by another record: stored, never written nor nurtured
     current: dict[int, CurrentScore | None]
     now: datetime
+    # Opted-out records whose score the CRM may still show: their fields are cleared, their score row dropped.
+    cleared: list[tuple[RecordSnapshot, CurrentScore]] = field(default_factory=list)
 
 
 def _write(app, client: CrmClient, writes: list[FieldWrite]) -> WriteResult:
@@ -127,7 +133,9 @@ def _pending(scope: InstallationScope, version: ModelVersion, after_id: int,
     if crm_ids is not None:
         query = query.where(RecordSnapshot.crm_id.in_(crm_ids))
     else:
-        query = query.where(or_(CurrentScore.id.is_(None), RecordSnapshot.synced_at > CurrentScore.scored_at,
+        # An opted-out record without a score row has nothing to score or clear: not pending until it changes.
+        unscored = and_(CurrentScore.id.is_(None), not_opted_out(scope.installation.settings))
+        query = query.where(or_(unscored, RecordSnapshot.synced_at > CurrentScore.scored_at,
                                 CurrentScore.written_at.is_(None), CurrentScore.model_version_id.is_(None),
                                 CurrentScore.model_version_id != version.id))
     return [tuple(row) for row in scope.session.execute(query.order_by(RecordSnapshot.id).limit(CHUNK))]
@@ -135,8 +143,10 @@ def _pending(scope: InstallationScope, version: ModelVersion, after_id: int,
 
 def _prepare(scope, client: CrmClient, version, model, rows, stats: WriteBackStats) -> Prepared:
     settings = scope.installation.settings
-    scored = [_fit_reasons(client, s, settings) for s in
-              _score(model, [snapshot for snapshot, _ in rows], settings, stats)]
+    opted_out = [(snapshot, score) for snapshot, score in rows if is_opted_out(snapshot.properties, settings)]
+    stats.opted_out += len(opted_out)
+    to_score = [snapshot for snapshot, _ in rows if not is_opted_out(snapshot.properties, settings)]
+    scored = [_fit_reasons(client, s, settings) for s in _score(model, to_score, settings, stats)] if to_score else []
     current = {snapshot.id: score for snapshot, score in rows}
     changed, settled = [], []
     for s in scored:
@@ -151,7 +161,8 @@ def _prepare(scope, client: CrmClient, version, model, rows, stats: WriteBackSta
                               .values(scored_at=now, model_version_id=version.id))
     stats.scored += len(scored)
     stats.unchanged += len(unchanged)
-    return Prepared(settings, changed, settled, current, now)
+    return Prepared(settings, changed, settled, current, now,
+                    cleared=[(snapshot, score) for snapshot, score in opted_out if score is not None])
 
 
 def _finish(scope, client, version, prepared: Prepared, written: Future, stats: WriteBackStats,
@@ -168,12 +179,21 @@ def _finish(scope, client, version, prepared: Prepared, written: Future, stats: 
     transitions = [t for t in (_transition(s, prepared.current.get(s.snapshot.id), installation, version)
                                for s in stored) if t is not None]
     _store(scope, stored + prepared.settled, prepared.current, version, prepared.now)
+    _drop_cleared(scope, [score for snapshot, score in prepared.cleared if snapshot.crm_id in landed])
     stats.written += len(landed)
     stats.transitions += len(transitions)
     # Called even with no transitions: it also finishes actions an interrupted run left unfinished.
     summary = nurture.run_for_transitions(scope.session, installation, client, transitions, sync_run_id)
     stats.rules_held_back += summary.held_back
     scope.session.commit()
+
+
+def _drop_cleared(scope: InstallationScope, scores: list[CurrentScore]) -> None:
+    """The CRM no longer shows these opted-out records' scores: nothing of them is current any more."""
+    if scores:
+        scope.session.execute(delete(CurrentScore).where(CurrentScore.id.in_([s.id for s in scores])))
+        for score in scores:
+            scope.session.expunge(score)
 
 
 def _score(model: ScoringModel, snapshots: list[RecordSnapshot], settings: InstallationSettings,

@@ -211,6 +211,12 @@ class CrmClient(abc.ABC):
         API. Neither CRM takes an idempotency key on task creation, so the key lives in the task itself;
         kept in the CRM, it also survives a restore of the connector's database."""
 
+    def deleted_since(self, since: datetime | None) -> list[str]:
+        """Ids of records deleted in the CRM since `since` (everything it still remembers when None), for CRMs
+        that can be asked. HubSpot cannot be (its search never returns archived contacts): it says so by the
+        `contact.deletion` and `contact.privacyDeletion` webhooks instead."""
+        return []
+
     def max_length(self, object_type: str, field_name: str) -> int | None:
         """The most characters the CRM keeps in this field (None: no known limit); every value written is cut
         to it (`fit_text`), since one over-long value makes the CRM refuse the whole record."""

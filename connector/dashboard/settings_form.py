@@ -1,7 +1,7 @@
 """Turn the settings form's strings into `InstallationSettings`, or into errors keyed by input name."""
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from werkzeug.datastructures import MultiDict
 
@@ -65,8 +65,31 @@ def parse_settings(form: MultiDict) -> tuple[InstallationSettings, dict[str, str
         retrain_psi_from=_number(form, "retrain_psi_from", errors),
         model_swaps_fire_rules=form.get("model_swaps_fire_rules") == "on",
         legacy_cards=form.get("legacy_cards") == "on",
+        opt_out_property=form.get("opt_out_property", "").strip(),
+        snapshot_retention_days=_optional_int(form, "snapshot_retention_days", errors),
     )
     return settings, errors
+
+
+PRIVACY_KEYS = ("opt_out_property", "snapshot_retention_days")
+
+
+def keep_unposted(new: InstallationSettings, current: InstallationSettings, form: MultiDict) -> InstallationSettings:
+    """A form posted without the privacy inputs (from before they existed) keeps the saved values: blank would
+    mean "opt-out off", which nobody chose."""
+    kept = {key: getattr(current, key) for key in PRIVACY_KEYS if key not in form}
+    return replace(new, **kept) if kept else new
+
+
+def _optional_int(form: MultiDict, key: str, errors: dict[str, str]) -> int | None:
+    text = form.get(key, "").strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        errors[key] = "Enter a whole number of days, or leave it blank."
+        return None
 
 
 def form_values(settings: InstallationSettings, cuts_in_use: TierCuts | None) -> dict[str, str]:
@@ -83,5 +106,7 @@ def form_values(settings: InstallationSettings, cuts_in_use: TierCuts | None) ->
         retrain_auc_below=str(settings.retrain_auc_below), retrain_psi_from=str(settings.retrain_psi_from),
         model_swaps_fire_rules="on" if settings.model_swaps_fire_rules else "",
         legacy_cards="on" if settings.legacy_cards else "",
+        opt_out_property=settings.opt_out_property,
+        snapshot_retention_days=str(settings.snapshot_retention_days or ""),
     )
     return values
