@@ -77,7 +77,7 @@ def test_a_hubspot_deletion_webhook_erases_every_row_about_the_contact(tmp_path,
                                            hubspot_sandbox.app.client_secret)
         sdk = HubSpot(access_token=tokens["access_token"], host=hubspot_sandbox.base_url)
         if how == "gdpr":
-            sdk.crm.contacts.gdpr_api.purge(PublicGdprDeleteInput(object_id=crm_id))
+            sdk.crm.contacts.basic_api.purge(PublicGdprDeleteInput(object_id=crm_id))
         else:
             sdk.crm.contacts.basic_api.archive(crm_id)
         deadline = time.time() + 30
