@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from connector.db import get_session
@@ -15,7 +16,7 @@ from connector.db.scope import InstallationScope
 from connector.privacy.erasure import forget
 from connector.privacy.export import export_record
 
-from .commands import needs_app
+from .commands import _schema_current, needs_app
 
 INSTALLATION = click.option("--installation", "installation_id", type=int, required=True,
                             help="The installation's id (the number in its dashboard address).")
@@ -59,6 +60,7 @@ def privacy_forget(installation_id: int, crm_id: str, reason: str) -> None:
 
 
 def _scope(installation_id: int) -> InstallationScope:
+    _schema_current(current_app.config)  # an empty database has no installation; say that, not a traceback
     scope = InstallationScope.load(get_session(), installation_id)
     if scope is None:
         raise click.ClickException(f"no installation {installation_id}")
