@@ -71,13 +71,13 @@ def parse_settings(form: MultiDict) -> tuple[InstallationSettings, dict[str, str
     return settings, errors
 
 
-PRIVACY_KEYS = ("opt_out_property", "snapshot_retention_days")
+UNPOSTED_KEYS = ("opt_out_property", "snapshot_retention_days", "next_step_rules")
 
 
 def keep_unposted(new: InstallationSettings, current: InstallationSettings, form: MultiDict) -> InstallationSettings:
-    """A form posted without the privacy inputs (from before they existed) keeps the saved values: blank would
-    mean "opt-out off", which nobody chose."""
-    kept = {key: getattr(current, key) for key in PRIVACY_KEYS if key not in form}
+    """Settings the form did not post keep their saved values: the privacy inputs on a form from before they
+    existed (blank would mean "opt-out off", which nobody chose), and the next-step rules, edited elsewhere."""
+    kept = {key: getattr(current, key) for key in UNPOSTED_KEYS if key not in form}
     return replace(new, **kept) if kept else new
 
 

@@ -98,6 +98,9 @@ class InstallationSettings:
     # Snapshots (and the scores kept with them) of records the CRM has not changed for this many days are
     # purged by beat; None keeps them for as long as the record exists.
     snapshot_retention_days: int | None = None
+    # The next-best action's rules, as stored ({"tiers", "say", "reason_contains", "requires"}); none: the
+    # defaults (connector.nurture.next_step).
+    next_step_rules: tuple[dict[str, Any], ...] = ()
 
     @classmethod
     def defaults(cls, crm: str) -> "InstallationSettings":
@@ -126,6 +129,7 @@ class InstallationSettings:
             legacy_cards=bool(data.get("legacy_cards", base.legacy_cards)),
             opt_out_property=str(data.get("opt_out_property", base.opt_out_property) or ""),
             snapshot_retention_days=_optional_days(data.get("snapshot_retention_days")),
+            next_step_rules=tuple(dict(r) for r in data.get("next_step_rules") or () if isinstance(r, dict)),
         )
 
     def to_json(self) -> dict[str, Any]:
