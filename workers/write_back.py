@@ -22,7 +22,9 @@ from sqlalchemy import and_, delete, insert, or_, update
 from connector.crm.base import CrmClient, FieldWrite, WriteResult, fit_lines
 from connector.db.models import CurrentScore, Installation, ModelVersion, RecordSnapshot, ScoreHistory, utcnow
 from connector.db.scope import InstallationScope
+from connector.cards.record_score import reasons_in_order
 from connector.db.settings import InstallationSettings
+from connector.nurture.next_step import next_step
 from connector.privacy.opt_out import clearing_write, is_opted_out, not_opted_out
 from scoring.model import ScoringModel
 from workers import nurture
@@ -71,6 +73,7 @@ class Scored:
     tier: str  # the one written: the rep's override when set
     override: str | None
     reasons: list[str]
+    next_step: str | None = None
 
 
 def score_and_write(scope: InstallationScope, client: CrmClient, version: ModelVersion, model: ScoringModel,
@@ -101,6 +104,7 @@ def score_and_write(scope: InstallationScope, client: CrmClient, version: ModelV
             writes = [_field_write(s, prepared.settings, version, prepared.now) for s in prepared.changed]
             writes += [clearing_write(snapshot.crm_id, snapshot.object_type, prepared.settings.field_names)
                        for snapshot, _ in prepared.cleared]
+            writes = [_fields_the_crm_has(client, w, prepared.settings) for w in writes]
             in_flight = (prepared, writer.submit(_write, app, client, writes))
 
 
@@ -235,7 +239,8 @@ def _scored(snapshot: RecordSnapshot, row, settings: InstallationSettings) -> Sc
     model_tier = str(row.tier) if settings.tier_cuts is None else settings.tier_cuts.tier_for(score)
     tier, override = nurture.effective_tier(snapshot.properties, model_tier, settings.field_names)
     reasons = [r for r in str(row.reasons or "").split("; ") if r]
-    return Scored(snapshot, score, float(row.probability), model_tier, tier, override, reasons)
+    step = next_step(tier, score, reasons_in_order(reasons, tier), snapshot.properties, settings)
+    return Scored(snapshot, score, float(row.probability), model_tier, tier, override, reasons, step)
 
 
 def _fit_reasons(client: CrmClient, s: Scored, settings: InstallationSettings) -> Scored:
@@ -259,7 +264,16 @@ def _field_write(s: Scored, settings: InstallationSettings, version: ModelVersio
     return FieldWrite(crm_id=s.snapshot.crm_id, object_type=s.snapshot.object_type, values={
         names.score: str(s.score), names.tier: s.tier, names.reasons: "\n".join(s.reasons),
         names.scored_at: now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        names.model: f"v{version.version}"})
+        names.model: f"v{version.version}", names.next_step: s.next_step})
+
+
+def _fields_the_crm_has(client: CrmClient, write: FieldWrite, settings: InstallationSettings) -> FieldWrite:
+    """The next-step field came after the first installs: until an account is provisioned again it lacks the
+    field, and naming it would make the CRM refuse the whole write. The score fields are never left out."""
+    name = settings.field_names.next_step
+    if name not in write.values or client.has_field(write.object_type, name):
+        return write
+    return replace(write, values={k: v for k, v in write.values.items() if k != name})
 
 
 def _store(scope: InstallationScope, stored: list[Scored], current: dict[int, CurrentScore | None],

@@ -124,6 +124,11 @@ class ScoreFieldNames:
     scored_at: str
     model: str
     override_tier: str
+    next_step: str  # the suggested next step for the rep (connector.nurture.next_step)
+
+    def written(self) -> frozenset[str]:
+        """The fields the connector writes itself; the rep's override is not among them (reps set it)."""
+        return frozenset({self.score, self.tier, self.reasons, self.scored_at, self.model, self.next_step})
 
 
 @dataclass(frozen=True)
@@ -216,6 +221,11 @@ class CrmClient(abc.ABC):
         that can be asked. HubSpot cannot be (its search never returns archived contacts): it says so by the
         `contact.deletion` and `contact.privacyDeletion` webhooks instead."""
         return []
+
+    def has_field(self, object_type: str, field_name: str) -> bool:
+        """Whether the CRM has this field for the integration to write, as far as the adapter has read its schema.
+        Fields added to the connector after an account was provisioned are written only once they exist."""
+        return True
 
     def max_length(self, object_type: str, field_name: str) -> int | None:
         """The most characters the CRM keeps in this field (None: no known limit); every value written is cut

@@ -15,10 +15,11 @@ from connector.crm.base import ScoreFieldNames
 DEFAULT_FIELD_NAMES = {
     "hubspot": ScoreFieldNames(score="leadscore_score", tier="leadscore_tier", reasons="leadscore_reasons",
                                scored_at="leadscore_scored_at", model="leadscore_model",
-                               override_tier="leadscore_override_tier"),
+                               override_tier="leadscore_override_tier", next_step="leadscore_next_step"),
     "salesforce": ScoreFieldNames(score="LeadScore_Score__c", tier="LeadScore_Tier__c",
                                   reasons="LeadScore_Reasons__c", scored_at="LeadScore_Scored_At__c",
-                                  model="LeadScore_Model__c", override_tier="LeadScore_Override_Tier__c"),
+                                  model="LeadScore_Model__c", override_tier="LeadScore_Override_Tier__c",
+                                  next_step="LeadScore_Next_Step__c"),
 }
 # HubSpot internal property names are lowercase; Salesforce custom fields must end in __c.
 FIELD_NAME_RULES = {

@@ -37,5 +37,4 @@ def not_opted_out(settings: InstallationSettings):
 
 def clearing_write(crm_id: str, object_type: str, names: ScoreFieldNames) -> FieldWrite:
     """Blank every field the connector writes (None clears, in both adapters); the rep's override is theirs."""
-    return FieldWrite(crm_id=crm_id, object_type=object_type, values={
-        names.score: None, names.tier: None, names.reasons: None, names.scored_at: None, names.model: None})
+    return FieldWrite(crm_id=crm_id, object_type=object_type, values=dict.fromkeys(sorted(names.written())))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from connector.db import get_session
 from connector.db.models import CurrentScore
 from connector.db.scope import InstallationScope
 from connector.db.settings import InstallationSettings
 from connector.cards.record_score import card_data
 from connector.nurture.next_step import NextStepRule, next_step, plain_reason, rule_problem
-from tests.nurture.test_sync_task import _hubspot
+from tests.nurture.test_sync_task import _hubspot, _salesforce
 from tests.workers.conftest import run_task
 
 SETTINGS = InstallationSettings.defaults("hubspot")
@@ -36,12 +38,36 @@ def test_an_admins_rules_win_and_opted_out_records_get_no_step():
     assert rule_problem(NextStepRule(("A",), "Call within 24 h: {reason}")) is None
 
 
-def test_the_card_carries_the_next_step_of_a_synced_record(tmp_path, hubspot_sandbox):
+@pytest.fixture(params=["hubspot", "salesforce"])
+def installed(request, tmp_path):
+    start = _hubspot if request.param == "hubspot" else _salesforce
+    with start(tmp_path, request.getfixturevalue(f"{request.param}_sandbox")) as installed:
+        yield installed
+
+
+def test_the_step_is_written_to_its_crm_field_and_carried_by_the_card(installed):
+    app, installation_id, account = installed
+    names = InstallationSettings.defaults(account.name).field_names
+    run_task(app, "workers.sync", installation_id=installation_id)
+    with app.app_context():
+        scope = InstallationScope.load(get_session(), installation_id)
+        scores = scope.all(CurrentScore, order_by=CurrentScore.id)
+        shown = {s.crm_id: account.record(s.crm_id) for s in scores[:40]}
+        cards = {crm_id: card_data(scope, crm_id) for crm_id in shown}
+    written = {crm_id: record.get(names.next_step) for crm_id, record in shown.items()
+               if str(record.get("IsConverted", "")).lower() != "true"}
+    assert written and all(written.values())
+    assert all(cards[crm_id]["next_step"] == step for crm_id, step in written.items())
+    assert {step.split(":")[0] for step in written.values()} <= {
+        "Call within 24 h", "Send a case study", "Keep nurturing by email", "No outreach for now"} | {
+        f"Send a case study from {record.get('industry') or record.get('Industry')}" for record in shown.values()}
+
+
+def test_an_account_provisioned_before_the_field_existed_still_gets_its_scores(tmp_path, hubspot_sandbox):
     with _hubspot(tmp_path, hubspot_sandbox) as (app, installation_id, account):
-        run_task(app, "workers.sync", installation_id=installation_id)
-        with app.app_context():
-            scope = InstallationScope.load(get_session(), installation_id)
-            score = scope.all(CurrentScore, limit=1)[0]
-            data = card_data(scope, score.crm_id)
-        assert data["next_step"] and data["next_step"] == next_step(
-            data["tier"], data["score"], data["reasons"], account.record(score.crm_id), SETTINGS)
+        portal = hubspot_sandbox.portal(account.account_id)
+        del portal.properties[SETTINGS.field_names.next_step]  # as an install from before the field was made
+        result = run_task(app, "workers.sync", installation_id=installation_id)
+        assert result["counts"]["written"] == 150 and result["counts"]["rejected"] == 0
+        sample = account.record(str(portal.ids[0]))
+        assert sample[SETTINGS.field_names.score] not in (None, "") and SETTINGS.field_names.next_step not in sample

@@ -15,7 +15,7 @@ def hubspot_score_fields() -> ScoreFieldNames:
     """The default contact property names; an installation may rename them."""
     return ScoreFieldNames(score="leadscore_score", tier="leadscore_tier", reasons="leadscore_reasons",
                            scored_at="leadscore_scored_at", model="leadscore_model",
-                           override_tier="leadscore_override_tier")
+                           override_tier="leadscore_override_tier", next_step="leadscore_next_step")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ def score_properties(names: ScoreFieldNames) -> list[ScoreProperty]:
         ScoreProperty(names.model, "Lead score model", "string", "text", "LeadScore: the model version that scored."),
         ScoreProperty(names.override_tier, "Lead tier override", "enumeration", "select",
                       "Set by a rep to override the LeadScore tier.", TIERS),
+        ScoreProperty(names.next_step, "Lead next step", "string", "text",
+                      "LeadScore: the suggested next step, from the tier and the strongest reasons."),
     ]
 
 
@@ -93,7 +95,7 @@ def pull_properties(portal_properties: Sequence[Any], names: ScoreFieldNames, ex
     the HubSpot-defined ones above, and `extra` (an installation's label, segment and kept columns). Never
     the connector's own output, which would leak the previous score into the next model; the rep's override
     tier is kept."""
-    own = {names.score, names.tier, names.reasons, names.scored_at, names.model}
+    own = names.written()
     wanted = set(SCORING_PROPERTIES) | set(LABEL_AND_NURTURE) | set(extra)
     chosen = [p.name for p in portal_properties if p.name not in own and (
         p.name in wanted or not p.hubspot_defined or

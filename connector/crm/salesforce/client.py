@@ -275,6 +275,10 @@ class SalesforceClient(CrmClient):
             self._describes[object_name] = list(answer.get("fields") or [])
         return self._describes[object_name]
 
+    def has_field(self, object_type: str, field_name: str) -> bool:
+        """Visible to the integration user in describe: a field it cannot see it cannot write either."""
+        return object_type in OBJECTS and any(f.get("name") == field_name for f in self._describe(object_type))
+
     def max_length(self, object_type: str, field_name: str) -> int | None:
         """A text field's `length` from describe (Text 255, the reasons LongTextArea 32,768...)."""
         if object_type not in OBJECTS:

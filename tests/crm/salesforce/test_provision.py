@@ -16,14 +16,14 @@ def test_fields_are_unwritable_until_the_permission_set_grants_them(salesforce_c
                                                                     salesforce_org):
     lead = first_lead(salesforce_client)
     created, present = salesforce_client.provisioner(NAMES).create_fields()
-    assert len(created) == 12 and present == []
+    assert len(created) == 14 and present == []
     before = salesforce_client.write_fields([FieldWrite(lead.crm_id, "Lead", {NAMES.score: "42"})])
     # Salesforce refuses the whole request (INVALID_FIELD, "No such column"); reported, never raised.
     assert before.written == [] and [(r.crm_id, r.code) for r in before.rejected] == [(lead.crm_id, "INVALID_FIELD")]
     assert NAMES.score in before.rejected[0].reason
 
     result = salesforce_client.provision_fields(NAMES)
-    assert result.created == [] and len(result.already_present) == 12
+    assert result.created == [] and len(result.already_present) == 14
     after = salesforce_client.write_fields([FieldWrite(lead.crm_id, "Lead", {NAMES.score: "42"})])
     assert after.written == [lead.crm_id]
     assert float(salesforce_sandbox.record(salesforce_org.id, "Lead", lead.crm_id)[NAMES.score]) == 42
