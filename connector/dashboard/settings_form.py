@@ -75,9 +75,13 @@ UNPOSTED_KEYS = ("opt_out_property", "snapshot_retention_days", "next_step_rules
 
 
 def keep_unposted(new: InstallationSettings, current: InstallationSettings, form: MultiDict) -> InstallationSettings:
-    """Settings the form did not post keep their saved values: the privacy inputs on a form from before they
-    existed (blank would mean "opt-out off", which nobody chose), and the next-step rules, edited elsewhere."""
+    """Settings the form did not post keep their saved values: inputs a form from before they existed lacks
+    (the privacy inputs: blank would mean "opt-out off", which nobody chose; the next-step field's name), and
+    the next-step rules, edited elsewhere."""
     kept = {key: getattr(current, key) for key in UNPOSTED_KEYS if key not in form}
+    names = {key: getattr(current.field_names, key) for key in FIELD_KEYS if f"field_{key}" not in form}
+    if names:
+        kept["field_names"] = replace(new.field_names, **names)
     return replace(new, **kept) if kept else new
 
 
