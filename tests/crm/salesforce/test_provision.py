@@ -33,7 +33,8 @@ def test_fields_are_unwritable_until_the_permission_set_grants_them(salesforce_c
 def test_provisioning_twice_changes_nothing(salesforce_client, salesforce_sandbox, salesforce_org):
     first = salesforce_client.provision_fields(NAMES)
     assert sorted(first.created) == sorted(f"{o}.{f}" for o in ("Lead", "Contact") for f in (
-        NAMES.score, NAMES.tier, NAMES.reasons, NAMES.scored_at, NAMES.model, NAMES.override_tier))
+        NAMES.score, NAMES.tier, NAMES.reasons, NAMES.scored_at, NAMES.model, NAMES.override_tier,
+        NAMES.next_step))
     look = sdk(salesforce_sandbox, salesforce_org.id)
     state = lambda: (  # noqa: E731
         look.restful("tooling/query/", params={"q": "SELECT Id FROM CustomField WHERE TableEnumOrId IN ('Lead', 'Contact')"})["totalSize"],
