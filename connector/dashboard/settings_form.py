@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from connector.crm.base import ScoreFieldNames
 from connector.db.settings import InstallationSettings, LabelDefinition, Segment, TierCuts
+from connector.nurture.next_step import rules_as_lines, rules_from_json, rules_from_lines
 
 FIELD_KEYS = tuple(ScoreFieldNames.__dataclass_fields__)
 
@@ -67,8 +68,16 @@ def parse_settings(form: MultiDict) -> tuple[InstallationSettings, dict[str, str
         legacy_cards=form.get("legacy_cards") == "on",
         opt_out_property=form.get("opt_out_property", "").strip(),
         snapshot_retention_days=_optional_int(form, "snapshot_retention_days", errors),
+        next_step_rules=_next_step_rules(form, errors),
     )
     return settings, errors
+
+
+def _next_step_rules(form: MultiDict, errors: dict[str, str]) -> tuple[dict, ...]:
+    rules, problem = rules_from_lines(form.get("next_step_rules", ""))
+    if problem:
+        errors["next_step_rules"] = problem
+    return rules
 
 
 UNPOSTED_KEYS = ("opt_out_property", "snapshot_retention_days", "next_step_rules")
@@ -76,8 +85,8 @@ UNPOSTED_KEYS = ("opt_out_property", "snapshot_retention_days", "next_step_rules
 
 def keep_unposted(new: InstallationSettings, current: InstallationSettings, form: MultiDict) -> InstallationSettings:
     """Settings the form did not post keep their saved values: inputs a form from before they existed lacks
-    (the privacy inputs: blank would mean "opt-out off", which nobody chose; the next-step field's name), and
-    the next-step rules, edited elsewhere."""
+    (the privacy inputs: blank would mean "opt-out off", which nobody chose; the next-step field's name and
+    rules)."""
     kept = {key: getattr(current, key) for key in UNPOSTED_KEYS if key not in form}
     names = {key: getattr(current.field_names, key) for key in FIELD_KEYS if f"field_{key}" not in form}
     if names:
@@ -112,5 +121,6 @@ def form_values(settings: InstallationSettings, cuts_in_use: TierCuts | None) ->
         legacy_cards="on" if settings.legacy_cards else "",
         opt_out_property=settings.opt_out_property,
         snapshot_retention_days=str(settings.snapshot_retention_days or ""),
+        next_step_rules=rules_as_lines(rules_from_json(settings.next_step_rules)),
     )
     return values

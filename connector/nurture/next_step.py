@@ -67,6 +67,33 @@ def rules_from_json(data: Any) -> tuple[NextStepRule, ...]:
                               str(r.get("requires") or "")) for r in data)
 
 
+def rules_as_lines(rules: tuple[NextStepRule, ...]) -> str:
+    """The settings form's text: one rule a line, `tiers | reason contains | record has | step`."""
+    return "\n".join(f"{', '.join(r.tiers)} | {r.reason_contains} | {r.requires} | {r.say}" for r in rules)
+
+
+def rules_from_lines(text: str) -> tuple[tuple[dict[str, Any], ...], str | None]:
+    """(rules as stored, the first problem); no rules stored when the text is the defaults, so improved defaults
+    reach installations that never edited them."""
+    rules = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|", 3)]
+        if len(parts) != 4:
+            return (), f"Line {number}: write it as  tiers | reason contains | record has | step"
+        rule = NextStepRule(tuple(t.strip().upper() for t in parts[0].split(",") if t.strip()), parts[3],
+                            parts[1], parts[2])
+        problem = rule_problem(rule)
+        if problem:
+            return (), f"Line {number}: {problem}."
+        rules.append(rule)
+    if tuple(rules) == DEFAULT_NEXT_STEP_RULES:
+        return (), None
+    return tuple({"tiers": list(r.tiers), "say": r.say, "reason_contains": r.reason_contains,
+                  "requires": r.requires} for r in rules), None
+
+
 def rule_problem(rule: NextStepRule) -> str | None:
     if not rule.tiers or not set(rule.tiers) <= {"A", "B", "C", "D"}:
         return "each next-step rule names one or more of the tiers A, B, C, D"
