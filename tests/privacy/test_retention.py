@@ -15,7 +15,8 @@ from tests.workers.conftest import run_task
 def test_beat_purges_snapshots_past_the_retention_with_their_scores(tmp_path, hubspot_sandbox):
     with _hubspot(tmp_path, hubspot_sandbox) as (app, installation_id, account):
         run_task(app, "workers.sync", installation_id=installation_id)
-        assert "retention-purge" in app.extensions["celery"].conf.beat_schedule
+        # The same schedule drives `celery beat` and the embedded beat of `leadscore serve`.
+        assert app.extensions["celery"].conf.beat_schedule["retention-purge"]["task"] == "workers.purge_expired"
         with app.app_context():
             session = get_session()
             stale = [s.crm_id for s in session.query(RecordSnapshot).order_by(RecordSnapshot.id).limit(30)]
