@@ -19,10 +19,10 @@ from typing import Callable
 from flask import current_app
 from sqlalchemy import and_, delete, insert, or_, update
 
+from connector.cards.record_score import reasons_in_order
 from connector.crm.base import CrmClient, FieldWrite, WriteResult, fit_lines
 from connector.db.models import CurrentScore, Installation, ModelVersion, RecordSnapshot, ScoreHistory, utcnow
 from connector.db.scope import InstallationScope
-from connector.cards.record_score import reasons_in_order
 from connector.db.settings import InstallationSettings
 from connector.nurture.next_step import next_step
 from connector.privacy.opt_out import clearing_write, is_opted_out, not_opted_out
@@ -137,7 +137,7 @@ def _pending(scope: InstallationScope, version: ModelVersion, after_id: int,
     if crm_ids is not None:
         query = query.where(RecordSnapshot.crm_id.in_(crm_ids))
     else:
-        # An opted-out record without a score row has nothing to score or clear: not pending until it changes.
+        # An opted-out record without a score row has nothing to score or clear: not pending while it stays so.
         unscored = and_(CurrentScore.id.is_(None), not_opted_out(scope.installation.settings))
         query = query.where(or_(unscored, RecordSnapshot.synced_at > CurrentScore.scored_at,
                                 CurrentScore.written_at.is_(None), CurrentScore.model_version_id.is_(None),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, not_
+from sqlalchemy import func, not_, true
 
 from connector.crm.base import FieldWrite, ScoreFieldNames
 from connector.db.models import RecordSnapshot
@@ -30,7 +30,7 @@ def not_opted_out(settings: InstallationSettings):
     """SQL: the snapshot is not opted out (JSON path on SQLite and PostgreSQL alike)."""
     name = settings.opt_out_property
     if not name:
-        return True
+        return true()
     value = func.lower(func.trim(func.coalesce(RecordSnapshot.properties[name].as_string(), "")))
     return not_(value.in_(TRUE_VALUES))
 

@@ -67,7 +67,7 @@ def hubspot():
             queued[installation.account_id] = len(contacts)
     # After the enqueue: had it failed, the 500 makes HubSpot retry, and the retry must not look like a repeat.
     session.commit()
-    unknown = set(by_portal) - {i.account_id for i in installations}
+    unknown = portals - {i.account_id for i in installations}
     if unknown:
         log.warning("webhook events for unknown HubSpot portals %s ignored", sorted(unknown))
     answer = {"queued": queued, "repeated_events": repeated}

@@ -49,3 +49,16 @@ def test_opt_out_filter_and_erasure_on_each_database(app):
         [run] = scope.all(SyncRun)
         assert run.errors == [{"crm_id": "4", "message": "bad"}] and run.cursor_after["last_id"] == 2
         assert not scope.all(RecordSnapshot, RecordSnapshot.crm_id == "3")
+
+
+def test_no_opt_out_property_filters_nothing(app):
+    from dataclasses import replace
+
+    installation_id = add_installation(app, account_id="778")
+    with app.app_context():
+        scope = InstallationScope.load(get_session(), installation_id)
+        scope.add(RecordSnapshot(object_type="contacts", crm_id="1", properties={"hs_email_optout": "true"},
+                                 modified_at=utcnow()))
+        get_session().commit()
+        off = replace(scope.installation.settings, opt_out_property="")
+        assert get_session().scalars(scope.select(RecordSnapshot).where(not_opted_out(off))).all()
