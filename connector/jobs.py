@@ -11,6 +11,7 @@ SYNC = "workers.sync"
 TRAIN = "workers.train"
 PROMOTE = "workers.promote"  # kwargs: installation_id, version, kind ("promote" / "rollback"), requested_by
 RESCORE = "workers.rescore"  # kwargs: installation_id, record_ids (a webhook's affected records)
+FORGET = "workers.forget"  # kwargs: installation_id, record_ids, requested_by, reason (records deleted in the CRM)
 
 
 def enqueue(task_name: str, **kwargs) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from connector.crm.base import CrmClient
 from connector.db.models import ModelVersion, RecordSnapshot
+from connector.privacy.opt_out import not_opted_out
 from connector.db.scope import InstallationScope
 from connector.nurture.points_rules import rules_for
 from scoring.evaluation import metrics as evaluate
@@ -90,8 +91,9 @@ def train_challenger(scope: InstallationScope, client: CrmClient, learner: str =
 
 def _training_rows(scope: InstallationScope, max_rows: int | None) -> list[dict]:
     """The snapshots' properties as plain dicts (no ORM objects: 100,000 of those would double the memory)."""
+    # Opted-out records are never learnt from (connector.privacy.opt_out).
     ids = list(scope.session.scalars(scope.select(RecordSnapshot).with_only_columns(RecordSnapshot.id)
-                                     .order_by(RecordSnapshot.id)))
+                                     .where(not_opted_out(scope.installation.settings)).order_by(RecordSnapshot.id)))
     if max_rows is not None and len(ids) > max_rows:
         ids = sorted(random.Random(scope.installation_id).sample(ids, max_rows))
     rows: list[dict] = []

@@ -18,7 +18,7 @@ MODIFICATION_STAMPS = frozenset({"lastmodifieddate", "hs_lastmodifieddate", "Las
 
 def own_fields(names: ScoreFieldNames) -> frozenset[str]:
     """The fields the connector writes itself; the rep's override is not among them (reps set it)."""
-    return frozenset({names.score, names.tier, names.reasons, names.scored_at, names.model, names.arm})
+    return names.written()
 
 
 def upsert_snapshots(scope: InstallationScope, records: Iterable[CrmRecord], names: ScoreFieldNames) -> int:

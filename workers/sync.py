@@ -21,6 +21,7 @@ from connector.db.scope import InstallationScope
 from connector.experiment.assignment import assign_scored_and_write, running
 from connector.jobs import enqueue
 from connector.nurture.retraining import request_retraining_if_due
+from connector.privacy.crm_deletions import erase_deleted_records
 
 from . import planner_statistics
 from .model_versions import champion, load_model, train_challenger
@@ -47,6 +48,8 @@ def run_sync(scope: InstallationScope, client: CrmClient, heartbeat: Callable[[]
     stats = WriteBackStats()
     try:
         pulled = _pull(scope, client, run, heartbeat, progress)
+        # Before anything is scored or trained: a deleted person must not reach a model or the CRM again.
+        erased = erase_deleted_records(scope, client, run)
         version = champion(scope)
         if version is None:  # cold start: the points model, learnt from the snapshots just pulled
             version, _ = train_challenger(scope, client, learner="points", max_rows=COLD_START_ROWS)
@@ -61,7 +64,7 @@ def run_sync(scope: InstallationScope, client: CrmClient, heartbeat: Callable[[]
             stored.cursor = run.cursor_after
         _finish(run, stats, pulled, client, calls_before, started,
                 SyncStatus.PARTIAL if stats.partial else SyncStatus.SUCCEEDED)
-        run.counts = {**run.counts, **experiment_counts}
+        run.counts = {**run.counts, **experiment_counts, "erased": erased}
         session.commit()
         _ask_for_retraining(scope)
         return run

@@ -17,12 +17,15 @@ from datetime import datetime
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import and_, insert, or_, update
+from sqlalchemy import and_, delete, insert, or_, update
 
+from connector.cards.record_score import reasons_in_order
 from connector.crm.base import CrmClient, FieldWrite, WriteResult, fit_lines
 from connector.db.models import CurrentScore, Installation, ModelVersion, RecordSnapshot, ScoreHistory, utcnow
 from connector.db.scope import InstallationScope
 from connector.db.settings import InstallationSettings
+from connector.nurture.next_step import next_step
+from connector.privacy.opt_out import clearing_write, is_opted_out, not_opted_out
 from scoring.model import ScoringModel
 from workers import nurture
 from workers.transitions import TierTransition
@@ -46,6 +49,7 @@ class WriteBackStats:
     transitions: int = 0
     superseded: int = 0  # converted leads: scored, but written and nurtured as their contact
     rules_held_back: int = 0  # records whose model-swap-only tier change would have fired a nurture rule
+    opted_out: int = 0  # opted-out records met: not scored; their score fields cleared when they held one
     errors: list[dict] = field(default_factory=list)
 
     @property
@@ -57,7 +61,7 @@ class WriteBackStats:
         return {"scored": self.scored, "written": self.written, "unchanged": self.unchanged,
                 "rejected": self.rejected, "malformed": self.malformed, "bad_values": self.bad_values,
                 "transitions": self.transitions,
-                "superseded": self.superseded, "rules_held_back": self.rules_held_back}
+                "superseded": self.superseded, "rules_held_back": self.rules_held_back, "opted_out": self.opted_out}
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class Scored:
     tier: str  # the one written: the rep's override when set
     override: str | None
     reasons: list[str]
+    next_step: str | None = None
 
 
 def score_and_write(scope: InstallationScope, client: CrmClient, version: ModelVersion, model: ScoringModel,
@@ -97,6 +102,9 @@ def score_and_write(scope: InstallationScope, client: CrmClient, version: ModelV
                 return
             last_id = rows[-1][0].id
             writes = [_field_write(s, prepared.settings, version, prepared.now) for s in prepared.changed]
+            writes += [clearing_write(snapshot.crm_id, snapshot.object_type, prepared.settings.field_names)
+                       for snapshot, _ in prepared.cleared]
+            writes = [_fields_the_crm_has(client, w, prepared.settings) for w in writes]
             in_flight = (prepared, writer.submit(_write, app, client, writes))
 
 
@@ -109,6 +117,8 @@ class Prepared:
     settled: list[Scored]  # changed, but superseded by another record: stored, never written nor nurtured
     current: dict[int, CurrentScore | None]
     now: datetime
+    # Opted-out records whose score the CRM may still show: their fields are cleared, their score row dropped.
+    cleared: list[tuple[RecordSnapshot, CurrentScore]] = field(default_factory=list)
 
 
 def _write(app, client: CrmClient, writes: list[FieldWrite]) -> WriteResult:
@@ -127,7 +137,9 @@ def _pending(scope: InstallationScope, version: ModelVersion, after_id: int,
     if crm_ids is not None:
         query = query.where(RecordSnapshot.crm_id.in_(crm_ids))
     else:
-        query = query.where(or_(CurrentScore.id.is_(None), RecordSnapshot.synced_at > CurrentScore.scored_at,
+        # An opted-out record without a score row has nothing to score or clear: not pending while it stays so.
+        unscored = and_(CurrentScore.id.is_(None), not_opted_out(scope.installation.settings))
+        query = query.where(or_(unscored, RecordSnapshot.synced_at > CurrentScore.scored_at,
                                 CurrentScore.written_at.is_(None), CurrentScore.model_version_id.is_(None),
                                 CurrentScore.model_version_id != version.id))
     return [tuple(row) for row in scope.session.execute(query.order_by(RecordSnapshot.id).limit(CHUNK))]
@@ -135,8 +147,10 @@ def _pending(scope: InstallationScope, version: ModelVersion, after_id: int,
 
 def _prepare(scope, client: CrmClient, version, model, rows, stats: WriteBackStats) -> Prepared:
     settings = scope.installation.settings
-    scored = [_fit_reasons(client, s, settings) for s in
-              _score(model, [snapshot for snapshot, _ in rows], settings, stats)]
+    opted_out = [(snapshot, score) for snapshot, score in rows if is_opted_out(snapshot.properties, settings)]
+    stats.opted_out += len(opted_out)
+    to_score = [snapshot for snapshot, _ in rows if not is_opted_out(snapshot.properties, settings)]
+    scored = [_fit_reasons(client, s, settings) for s in _score(model, to_score, settings, stats)] if to_score else []
     current = {snapshot.id: score for snapshot, score in rows}
     changed, settled = [], []
     for s in scored:
@@ -151,7 +165,8 @@ def _prepare(scope, client: CrmClient, version, model, rows, stats: WriteBackSta
                               .values(scored_at=now, model_version_id=version.id))
     stats.scored += len(scored)
     stats.unchanged += len(unchanged)
-    return Prepared(settings, changed, settled, current, now)
+    return Prepared(settings, changed, settled, current, now,
+                    cleared=[(snapshot, score) for snapshot, score in opted_out if score is not None])
 
 
 def _finish(scope, client, version, prepared: Prepared, written: Future, stats: WriteBackStats,
@@ -168,12 +183,21 @@ def _finish(scope, client, version, prepared: Prepared, written: Future, stats: 
     transitions = [t for t in (_transition(s, prepared.current.get(s.snapshot.id), installation, version)
                                for s in stored) if t is not None]
     _store(scope, stored + prepared.settled, prepared.current, version, prepared.now)
+    _drop_cleared(scope, [score for snapshot, score in prepared.cleared if snapshot.crm_id in landed])
     stats.written += len(landed)
     stats.transitions += len(transitions)
     # Called even with no transitions: it also finishes actions an interrupted run left unfinished.
     summary = nurture.run_for_transitions(scope.session, installation, client, transitions, sync_run_id)
     stats.rules_held_back += summary.held_back
     scope.session.commit()
+
+
+def _drop_cleared(scope: InstallationScope, scores: list[CurrentScore]) -> None:
+    """The CRM no longer shows these opted-out records' scores: nothing of them is current any more."""
+    if scores:
+        scope.session.execute(delete(CurrentScore).where(CurrentScore.id.in_([s.id for s in scores])))
+        for score in scores:
+            scope.session.expunge(score)
 
 
 def _score(model: ScoringModel, snapshots: list[RecordSnapshot], settings: InstallationSettings,
@@ -215,7 +239,8 @@ def _scored(snapshot: RecordSnapshot, row, settings: InstallationSettings) -> Sc
     model_tier = str(row.tier) if settings.tier_cuts is None else settings.tier_cuts.tier_for(score)
     tier, override = nurture.effective_tier(snapshot.properties, model_tier, settings.field_names)
     reasons = [r for r in str(row.reasons or "").split("; ") if r]
-    return Scored(snapshot, score, float(row.probability), model_tier, tier, override, reasons)
+    step = next_step(tier, score, reasons_in_order(reasons, tier), snapshot.properties, settings)
+    return Scored(snapshot, score, float(row.probability), model_tier, tier, override, reasons, step)
 
 
 def _fit_reasons(client: CrmClient, s: Scored, settings: InstallationSettings) -> Scored:
@@ -239,7 +264,16 @@ def _field_write(s: Scored, settings: InstallationSettings, version: ModelVersio
     return FieldWrite(crm_id=s.snapshot.crm_id, object_type=s.snapshot.object_type, values={
         names.score: str(s.score), names.tier: s.tier, names.reasons: "\n".join(s.reasons),
         names.scored_at: now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        names.model: f"v{version.version}"})
+        names.model: f"v{version.version}", names.next_step: s.next_step})
+
+
+def _fields_the_crm_has(client: CrmClient, write: FieldWrite, settings: InstallationSettings) -> FieldWrite:
+    """The next-step field came after the first installs: until an account is provisioned again it lacks the
+    field, and naming it would make the CRM refuse the whole write. The score fields are never left out."""
+    name = settings.field_names.next_step
+    if name not in write.values or client.has_field(write.object_type, name):
+        return write
+    return replace(write, values={k: v for k, v in write.values.items() if k != name})
 
 
 def _store(scope: InstallationScope, stored: list[Scored], current: dict[int, CurrentScore | None],

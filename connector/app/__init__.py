@@ -20,6 +20,7 @@ from connector.security.vault import TokenVault
 
 from .celery import celery_init_app
 from .commands import admin, db_group, keys
+from .privacy_commands import privacy
 from .config import DEFAULTS, key_list, normalise_database_url, shared_redis_url
 from .errors import register_error_handlers
 from .instance_secrets import make_private, read_or_create
@@ -68,7 +69,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (api.bp, webhooks.bp, cards.bp):
         csrf.exempt(blueprint)
     throttle_sign_in(app, "auth.login", shared_redis_url(app.config) or "memory://")
-    for command in (db_group, admin, keys):
+    for command in (db_group, admin, keys, privacy):
         app.cli.add_command(command)
     return app
 

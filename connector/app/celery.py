@@ -21,7 +21,7 @@ from celery.beat import EmbeddedService
 from celery.schedules import crontab
 from flask import Flask
 
-TASK_MODULES = ("workers.tasks",)
+TASK_MODULES = ("workers.tasks", "workers.privacy")
 
 
 class EmbeddedCelery(Celery):
@@ -91,6 +91,9 @@ def celery_init_app(app: Flask) -> Celery:
             "recovery-sweep": {"task": "workers.recover", "schedule": float(config["SCHEDULE_CHECK_SECONDS"])},
             "nightly-training": {"task": "workers.schedule_training",
                                  "schedule": crontab(hour=config["NIGHTLY_TRAINING_HOUR"], minute=0)},
+            # Half an hour after training starts, so the two rarely wait on each other's installation lock.
+            "retention-purge": {"task": "workers.purge_expired",
+                                "schedule": crontab(hour=config["NIGHTLY_TRAINING_HOUR"], minute=30)},
         },
         timezone="UTC",
     )

@@ -5,8 +5,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from connector.db.models import CurrentScore, ModelVersion, ScoreHistory
+from connector.db.models import CurrentScore, ModelVersion, RecordSnapshot, ScoreHistory
 from connector.db.scope import InstallationScope
+from connector.nurture.next_step import next_step
 
 TREND_POINTS = 10
 
@@ -21,12 +22,17 @@ def card_data(scope: InstallationScope, crm_id: str, trend_points: int = TREND_P
                                       order_by=ScoreHistory.scored_at.desc(), limit=trend_points)))
     versions = dict(scope.session.execute(select(ModelVersion.id, ModelVersion.version).where(
         ModelVersion.id.in_({h.model_version_id for h in history}))).all())
+    snapshot = scope.session.scalars(scope.select(RecordSnapshot, RecordSnapshot.crm_id == crm_id).limit(1)).first()
+    tier = current.override_tier or current.tier
+    reasons = reasons_in_order(list(current.reasons or []), tier)
     return {
         "crm_id": current.crm_id,
         "score": current.score,
         "tier": current.override_tier or current.tier,
         "model_tier": current.tier,
-        "reasons": reasons_in_order(list(current.reasons or []), current.override_tier or current.tier),
+        "reasons": reasons,
+        "next_step": next_step(tier, current.score, reasons, snapshot.properties if snapshot else None,
+                               scope.installation.settings),
         "scored_at": current.scored_at.isoformat(),
         # A point scored by another model than the one before it is marked: the jump is the model's, not the buyer's.
         "trend": [{"score": h.score, "tier": h.tier, "scored_at": h.scored_at.isoformat(),

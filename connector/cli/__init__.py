@@ -7,6 +7,7 @@ from __future__ import annotations
 import click
 
 from connector.app.commands import admin, db_group, keys
+from connector.app.privacy_commands import privacy
 
 from .app import serve
 from .demo import demo
@@ -26,5 +27,6 @@ cli.add_command(score)
 cli.add_command(db_group)
 cli.add_command(admin)
 cli.add_command(keys)
+cli.add_command(privacy)
 cli.add_command(serve)
 cli.add_command(demo)

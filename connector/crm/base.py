@@ -125,6 +125,12 @@ class ScoreFieldNames:
     model: str
     override_tier: str
     arm: str  # the A/B experiment's arm ("model" / "control"), for the CRM's own reports to split by
+    next_step: str  # the suggested next step for the rep (connector.nurture.next_step)
+
+    def written(self) -> frozenset[str]:
+        """The fields the connector writes itself; the rep's override is not among them (reps set it)."""
+        return frozenset({self.score, self.tier, self.reasons, self.scored_at, self.model, self.next_step,
+                          self.arm})
 
 
 @dataclass(frozen=True)
@@ -211,6 +217,17 @@ class CrmClient(abc.ABC):
         """The id of a task on the record carrying `task_marker(key)`, else None, read through the CRM's
         API. Neither CRM takes an idempotency key on task creation, so the key lives in the task itself;
         kept in the CRM, it also survives a restore of the connector's database."""
+
+    def deleted_since(self, since: datetime | None) -> list[str]:
+        """Ids of records deleted in the CRM since `since` (everything it still remembers when None), for CRMs
+        that can be asked. HubSpot cannot be (its search never returns archived contacts): it says so by the
+        `contact.deletion` and `contact.privacyDeletion` webhooks instead."""
+        return []
+
+    def has_field(self, object_type: str, field_name: str) -> bool:
+        """Whether the CRM has this field for the integration to write, as far as the adapter has read its schema.
+        Fields added to the connector after an account was provisioned are written only once they exist."""
+        return True
 
     def max_length(self, object_type: str, field_name: str) -> int | None:
         """The most characters the CRM keeps in this field (None: no known limit); every value written is cut

@@ -8,7 +8,7 @@ from connector.db.audit import record_event
 from connector.db.models import InstallationStatus
 
 from . import bp, scope_or_404
-from .settings_form import FIELD_KEYS, form_values, parse_settings
+from .settings_form import FIELD_KEYS, form_values, keep_unposted, parse_settings
 from .tier_figures import histogram_svg, tier_figures
 
 
@@ -27,6 +27,7 @@ def settings(installation_id: int):
         figures = tier_figures(scope)
         return page(form_values(installation.settings, figures.cuts if figures else None), {}, figures)
     new, errors = parse_settings(request.form)
+    new = keep_unposted(new, installation.settings, request.form)
     errors = {**new.validate(crm), **errors}  # a parse error (not a number) says more than the range check
     if request.form.get("action") == "preview":
         tier_errors = {key: message for key, message in errors.items() if key == "tier_cuts"}

@@ -1,12 +1,13 @@
 """Turn the settings form's strings into `InstallationSettings`, or into errors keyed by input name."""
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from werkzeug.datastructures import MultiDict
 
 from connector.crm.base import ScoreFieldNames
 from connector.db.settings import InstallationSettings, LabelDefinition, Segment, TierCuts
+from connector.nurture.next_step import rules_as_lines, rules_from_json, rules_from_lines
 
 FIELD_KEYS = tuple(ScoreFieldNames.__dataclass_fields__)
 
@@ -65,8 +66,43 @@ def parse_settings(form: MultiDict) -> tuple[InstallationSettings, dict[str, str
         retrain_psi_from=_number(form, "retrain_psi_from", errors),
         model_swaps_fire_rules=form.get("model_swaps_fire_rules") == "on",
         legacy_cards=form.get("legacy_cards") == "on",
+        opt_out_property=form.get("opt_out_property", "").strip(),
+        snapshot_retention_days=_optional_int(form, "snapshot_retention_days", errors),
+        next_step_rules=_next_step_rules(form, errors),
     )
     return settings, errors
+
+
+def _next_step_rules(form: MultiDict, errors: dict[str, str]) -> tuple[dict, ...]:
+    rules, problem = rules_from_lines(form.get("next_step_rules", ""))
+    if problem:
+        errors["next_step_rules"] = problem
+    return rules
+
+
+UNPOSTED_KEYS = ("opt_out_property", "snapshot_retention_days", "next_step_rules")
+
+
+def keep_unposted(new: InstallationSettings, current: InstallationSettings, form: MultiDict) -> InstallationSettings:
+    """Settings the form did not post keep their saved values: inputs a form from before they existed lacks
+    (the privacy inputs: blank would mean "opt-out off", which nobody chose; the next-step field's name and
+    rules)."""
+    kept = {key: getattr(current, key) for key in UNPOSTED_KEYS if key not in form}
+    names = {key: getattr(current.field_names, key) for key in FIELD_KEYS if f"field_{key}" not in form}
+    if names:
+        kept["field_names"] = replace(new.field_names, **names)
+    return replace(new, **kept) if kept else new
+
+
+def _optional_int(form: MultiDict, key: str, errors: dict[str, str]) -> int | None:
+    text = form.get(key, "").strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        errors[key] = "Enter a whole number of days, or leave it blank."
+        return None
 
 
 def form_values(settings: InstallationSettings, cuts_in_use: TierCuts | None) -> dict[str, str]:
@@ -83,5 +119,8 @@ def form_values(settings: InstallationSettings, cuts_in_use: TierCuts | None) ->
         retrain_auc_below=str(settings.retrain_auc_below), retrain_psi_from=str(settings.retrain_psi_from),
         model_swaps_fire_rules="on" if settings.model_swaps_fire_rules else "",
         legacy_cards="on" if settings.legacy_cards else "",
+        opt_out_property=settings.opt_out_property,
+        snapshot_retention_days=str(settings.snapshot_retention_days or ""),
+        next_step_rules=rules_as_lines(rules_from_json(settings.next_step_rules)),
     )
     return values

@@ -15,11 +15,12 @@ from connector.crm.base import ScoreFieldNames
 DEFAULT_FIELD_NAMES = {
     "hubspot": ScoreFieldNames(score="leadscore_score", tier="leadscore_tier", reasons="leadscore_reasons",
                                scored_at="leadscore_scored_at", model="leadscore_model",
-                               override_tier="leadscore_override_tier", arm="leadscore_arm"),
+                               override_tier="leadscore_override_tier", arm="leadscore_arm",
+                               next_step="leadscore_next_step"),
     "salesforce": ScoreFieldNames(score="LeadScore_Score__c", tier="LeadScore_Tier__c",
                                   reasons="LeadScore_Reasons__c", scored_at="LeadScore_Scored_At__c",
                                   model="LeadScore_Model__c", override_tier="LeadScore_Override_Tier__c",
-                                  arm="LeadScore_Arm__c"),
+                                  arm="LeadScore_Arm__c", next_step="LeadScore_Next_Step__c"),
 }
 # HubSpot internal property names are lowercase; Salesforce custom fields must end in __c.
 FIELD_NAME_RULES = {
@@ -28,6 +29,10 @@ FIELD_NAME_RULES = {
                    "letters, digits and _, starting with a letter and ending in __c"),
 }
 PROPERTY_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.]{0,99}$")
+# Who must not be scored (see connector.privacy.opt_out): the CRM's standard do-not-email flag by default,
+# present in every account without provisioning; an admin may name a dedicated boolean property instead.
+DEFAULT_OPT_OUT_PROPERTY = {"hubspot": "hs_email_optout", "salesforce": "HasOptedOutOfEmail"}
+MAX_RETENTION_DAYS = 3650
 MIN_INTERVAL, MAX_INTERVAL = 5, 24 * 60  # minutes; below 5 a sync would overlap the previous one on big accounts
 
 
@@ -89,11 +94,20 @@ class InstallationSettings:
     # HubSpot legacy CRM cards sign with v2, which has no timestamp (a captured fetch replays forever): refused
     # unless an admin turns this on for an app that still has them.
     legacy_cards: bool = False
+    # A boolean CRM property: records holding true there are neither scored, trained on nor nurtured, and their
+    # score fields are cleared. "" turns the opt-out off.
+    opt_out_property: str = ""
+    # Snapshots (and the scores kept with them) of records the CRM has not changed for this many days are
+    # purged by beat; None keeps them for as long as the record exists.
+    snapshot_retention_days: int | None = None
+    # The next-best action's rules, as stored ({"tiers", "say", "reason_contains", "requires"}); none: the
+    # defaults (connector.nurture.next_step).
+    next_step_rules: tuple[dict[str, Any], ...] = ()
 
     @classmethod
     def defaults(cls, crm: str) -> "InstallationSettings":
         label = LabelDefinition() if crm == "hubspot" else LabelDefinition("IsConverted", ("true",))
-        return cls(field_names=DEFAULT_FIELD_NAMES[crm], label=label)
+        return cls(field_names=DEFAULT_FIELD_NAMES[crm], label=label, opt_out_property=DEFAULT_OPT_OUT_PROPERTY[crm])
 
     @classmethod
     def from_json(cls, crm: str, data: dict[str, Any]) -> "InstallationSettings":
@@ -115,6 +129,9 @@ class InstallationSettings:
             retrain_psi_from=float(data.get("retrain_psi_from", base.retrain_psi_from)),
             model_swaps_fire_rules=bool(data.get("model_swaps_fire_rules", base.model_swaps_fire_rules)),
             legacy_cards=bool(data.get("legacy_cards", base.legacy_cards)),
+            opt_out_property=str(data.get("opt_out_property", base.opt_out_property) or ""),
+            snapshot_retention_days=_optional_days(data.get("snapshot_retention_days")),
+            next_step_rules=tuple(dict(r) for r in data.get("next_step_rules") or () if isinstance(r, dict)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -152,6 +169,11 @@ class InstallationSettings:
             errors["retrain_auc_below"] = "Choose an AUC between 0.5 (no better than chance) and 0.95."
         if not 0.05 <= self.retrain_psi_from <= 2.0:
             errors["retrain_psi_from"] = "Choose a PSI between 0.05 and 2 (0.25 is the usual level to act at)."
+        if self.opt_out_property and not PROPERTY_NAME.match(self.opt_out_property):
+            errors["opt_out_property"] = "Enter the CRM property that marks an opted-out record, or leave it blank."
+        days = self.snapshot_retention_days
+        if days is not None and not 1 <= days <= MAX_RETENTION_DAYS:
+            errors["snapshot_retention_days"] = f"Choose between 1 and {MAX_RETENTION_DAYS} days, or leave it blank."
         return errors
 
     def cuts_in_use(self, model_cuts: dict[str, float] | None) -> TierCuts | None:
@@ -160,6 +182,10 @@ class InstallationSettings:
         if self.tier_cuts is not None:
             return self.tier_cuts
         return TierCuts.from_model(model_cuts) if model_cuts else None
+
+
+def _optional_days(value: Any) -> int | None:
+    return None if value in (None, "") else int(value)
 
 
 def _stored_cuts(data: dict[str, int] | None) -> TierCuts | None:

@@ -57,9 +57,10 @@ def client_for(installation: Installation, gate: RequestGate | None = None) -> C
 
 
 def settings_properties(settings: InstallationSettings) -> tuple[str, ...]:
-    """Properties an installation's settings name (its label, segments, kept columns): pulled even when the
-    adapter would not choose them itself."""
-    return (settings.label.property, *(s.property for s in settings.segments), *settings.keep_columns)
+    """Properties an installation's settings name (its label, segments, kept columns, opt-out): pulled even when
+    the adapter would not choose them itself."""
+    opt_out = (settings.opt_out_property,) if settings.opt_out_property else ()
+    return (settings.label.property, *(s.property for s in settings.segments), *settings.keep_columns, *opt_out)
 
 
 def fresh_credentials(installation: Installation, margin: timedelta = REFRESH_MARGIN) -> Credentials:

@@ -2,6 +2,10 @@
 
 HubSpot retries on 5xx, 429 and timeouts (up to 10 times) but never on other 4xx, so anything we cannot use
 is answered with a 4xx and a message. A redelivered batch queues nothing: its events have receipts.
+
+A deletion (`contact.deletion`, and `contact.privacyDeletion` for a GDPR delete, which HubSpot sends beside the
+plain one) queues the erasure of everything held about the contact instead of a rescore, for every installation
+of the portal whatever its state: a deletion is owed to the person even while syncs are paused.
 """
 from __future__ import annotations
 
@@ -34,36 +38,57 @@ def hubspot():
                   request.headers.get("X-HubSpot-Signature-v3"), request.headers.get("X-HubSpot-Request-Timestamp"))
     except SignatureInvalid as exc:
         abort(401, f"Signature check failed: {exc}.")
-    by_portal = _contacts_by_portal(body)
+    by_portal, deleted_by_portal = _contacts_by_portal(body)
+    portals = set(by_portal) | set(deleted_by_portal)
     session = get_session()
     installations = session.scalars(select(Installation).where(
-        Installation.crm == Crm.HUBSPOT, Installation.account_id.in_(list(by_portal)))).all()
-    if by_portal and not installations:
-        abort(404, f"No installation for HubSpot portal {', '.join(sorted(by_portal))}.")
-    queued, repeated = {}, 0
+        Installation.crm == Crm.HUBSPOT, Installation.account_id.in_(list(portals)))).all()
+    if portals and not installations:
+        abort(404, f"No installation for HubSpot portal {', '.join(sorted(portals))}.")
+    queued, erasing, repeated = {}, {}, 0
     for installation in installations:
-        if installation.status is not InstallationStatus.ACTIVE:
-            continue  # paused or waiting for a reconnect: the next sync after it catches up
-        events = by_portal[installation.account_id]
-        new = first_seen(session, installation.id, set(events), current_app.config["WEBHOOK_DEDUPE_SECONDS"])
-        contacts = {contact for key, contacts in events.items() if key in new for contact in contacts}
-        repeated += sum(1 for key in events if key not in new)
+        if installation.status is InstallationStatus.DISCONNECTED:
+            continue  # its rows were handled when it was disconnected; it has no portal to hear from
+        active = installation.status is InstallationStatus.ACTIVE
+        events = by_portal.get(installation.account_id, {}) if active else {}
+        deletions = deleted_by_portal.get(installation.account_id, {})
+        new = first_seen(session, installation.id, set(events) | set(deletions),
+                         current_app.config["WEBHOOK_DEDUPE_SECONDS"])
+        repeated += sum(1 for key in set(events) | set(deletions) if key not in new)
+        deleted = _new_contacts(deletions, new)
+        if deleted:
+            jobs.enqueue(jobs.FORGET, installation_id=installation.id, record_ids=deleted,
+                         requested_by="hubspot webhook", reason="deleted in HubSpot")
+            erasing[installation.account_id] = len(deleted)
+        # A contact deleted in this batch is not rescored: its rescore would find nothing, or race the erasure.
+        contacts = [c for c in _new_contacts(events, new) if c not in set(deleted)]
         if contacts:
-            record_ids = sorted(contacts, key=int)  # ascii digits only (hubspot_id)
-            jobs.enqueue(jobs.RESCORE, installation_id=installation.id, record_ids=record_ids)
-            queued[installation.account_id] = len(record_ids)
+            jobs.enqueue(jobs.RESCORE, installation_id=installation.id, record_ids=contacts)
+            queued[installation.account_id] = len(contacts)
     # After the enqueue: had it failed, the 500 makes HubSpot retry, and the retry must not look like a repeat.
     session.commit()
-    unknown = set(by_portal) - {i.account_id for i in installations}
+    unknown = portals - {i.account_id for i in installations}
     if unknown:
         log.warning("webhook events for unknown HubSpot portals %s ignored", sorted(unknown))
-    return jsonify(queued=queued, repeated_events=repeated)
+    answer = {"queued": queued, "repeated_events": repeated}
+    if erasing:
+        answer["erasing"] = erasing
+    return jsonify(answer)
 
 
-def _contacts_by_portal(body: bytes) -> dict[str, dict[str, set[str]]]:
-    """{portal id: {event key: contact ids}} from a batch; a malformed event is skipped, a malformed batch is
-    a 400. Events without an eventId are keyed by a hash of the whole signed body: a replay of the same bytes
-    (possible while the v3 timestamp is fresh) then counts as a repeat too."""
+def _new_contacts(events: dict[str, set[str]], new: set[str]) -> list[str]:
+    contacts = {contact for key, contacts in events.items() if key in new for contact in contacts}
+    return sorted(contacts, key=int)  # ascii digits only (hubspot_id)
+
+
+DELETIONS = frozenset({"contact.deletion", "contact.privacyDeletion"})
+Events = dict[str, dict[str, set[str]]]
+
+
+def _contacts_by_portal(body: bytes) -> tuple[Events, Events]:
+    """({portal id: {event key: contact ids}} of changes, the same of deletions) from a batch; a malformed event
+    is skipped, a malformed batch is a 400. Events without an eventId are keyed by a hash of the whole signed
+    body: a replay of the same bytes (possible while the v3 timestamp is fresh) then counts as a repeat too."""
     body_key = "body:" + hashlib.sha256(body).hexdigest()
     try:
         events = json_input.loads(body)
@@ -71,20 +96,26 @@ def _contacts_by_portal(body: bytes) -> dict[str, dict[str, set[str]]]:
         abort(exc.status, str(exc))
     if not isinstance(events, list):
         abort(400, "Expected a JSON array of events.")
-    by_portal: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    changes: Events = defaultdict(lambda: defaultdict(set))
+    deletions: Events = defaultdict(lambda: defaultdict(set))
     for event in events:
         if not isinstance(event, dict) or not str(event.get("subscriptionType", "")).startswith("contact."):
             continue
         portal, contact = hubspot_id(event.get("portalId")), hubspot_id(event.get("objectId"))
         if portal is not None and contact is not None:
-            by_portal[portal][_event_key(event) or body_key].add(contact)
-    return by_portal
+            kind = deletions if event["subscriptionType"] in DELETIONS else changes
+            # The body key is shared by every keyless event of the batch: kept apart per kind, so one kind's
+            # receipt cannot make the other's events look repeated.
+            key = _event_key(event) or (body_key if kind is changes else body_key + ":deleted")
+            kind[portal][key].add(contact)
+    return changes, deletions
 
 
 def _event_key(event: dict) -> str | None:
     """What stays the same when HubSpot redelivers an event (only `attemptNumber` changes). HubSpot does not
-    promise `eventId` is unique on its own, so the subscription, record and time are part of the key."""
+    promise `eventId` is unique on its own, so the subscription, record and time are part of the key. Hashed:
+    a receipt must not name the contact, or it would outlive the contact's erasure by a day."""
     if event.get("eventId") is None:
         return None
     key = ":".join(str(event.get(name, "")) for name in ("eventId", "subscriptionId", "objectId", "occurredAt"))
-    return key[:120]  # the column's width; real keys are ~60 characters, a longer one is not HubSpot's
+    return "event:" + hashlib.sha256(key.encode()).hexdigest()

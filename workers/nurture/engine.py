@@ -32,6 +32,7 @@ from connector.db.scope import InstallationScope
 from connector.experiment.assignment import arms_for
 from connector.nurture.feedback import add_once, record_override
 from connector.nurture.signing import webhook_signing_key
+from connector.privacy.opt_out import is_opted_out
 
 from ..transitions import TierTransition
 from .actions import ActionContext, ActionRequest, idempotency_key, perform
@@ -137,6 +138,10 @@ def _attempt(scope: InstallationScope, row: ActionLog, ctx: ActionContext, summa
         return
     session.refresh(row)
     snapshot = scope.one_or_none(RecordSnapshot, RecordSnapshot.crm_id == row.crm_id)
+    if snapshot is not None and is_opted_out(snapshot.properties, scope.installation.settings):
+        # Claimed before the record opted out: an opted-out person is never contacted.
+        _finish(session, row, GAVE_UP, {"error": "the record opted out before this action ran"}, summary)
+        return
     key = idempotency_key(row.installation_id, row.crm_id, row.rule_id, row.rule_version, row.transition,
                           row.action_index)
     request = ActionRequest(key=key, action=rule.actions[row.action_index],

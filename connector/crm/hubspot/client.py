@@ -75,6 +75,7 @@ class HubSpotClient(CrmClient):
         metered_by_gate = "search" in self._gate.metered_kinds
         self.search_pacer = Pacer(search_per_second) if search_per_second and not metered_by_gate else None
         self._pull_properties: list[str] | None = None
+        self._portal_properties: frozenset[str] = frozenset()  # every contact property, read with the pull list
         self._names = score_fields or hubspot_score_fields()
         self._pull_extra = tuple(pull_extra)
         # Retry(0): the SDK's default urllib3 retries sleep on any Retry-After uncapped and skip POSTs.
@@ -246,8 +247,14 @@ class HubSpotClient(CrmClient):
         """The contact properties the scoring side, the labels and nurturing use (`fields.pull_properties`),
         read once per client. Only POST endpoints (search, batch read) carry this list, in the body."""
         if self._pull_properties is None:
-            self._pull_properties = pull_properties(self._all_properties(), self._names, self._pull_extra)
+            portal = self._all_properties()
+            self._portal_properties = frozenset(p.name for p in portal)
+            self._pull_properties = pull_properties(portal, self._names, self._pull_extra)
         return self._pull_properties
+
+    def has_field(self, object_type: str, field_name: str) -> bool:
+        self._properties_to_pull()
+        return field_name in self._portal_properties
 
     def _all_properties(self) -> list[Any]:
         answer = self._request("schema", lambda: self._properties.get_all(

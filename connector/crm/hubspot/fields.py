@@ -16,7 +16,8 @@ def hubspot_score_fields() -> ScoreFieldNames:
     """The default contact property names; an installation may rename them."""
     return ScoreFieldNames(score="leadscore_score", tier="leadscore_tier", reasons="leadscore_reasons",
                            scored_at="leadscore_scored_at", model="leadscore_model",
-                           override_tier="leadscore_override_tier", arm="leadscore_arm")
+                           override_tier="leadscore_override_tier", arm="leadscore_arm",
+                           next_step="leadscore_next_step")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ def score_properties(names: ScoreFieldNames) -> list[ScoreProperty]:
         ScoreProperty(names.arm, "Lead score experiment arm", "enumeration", "select",
                       "LeadScore: model (nurtured by score) or control (the previous method), for A/B reports.",
                       ARMS),
+        ScoreProperty(names.next_step, "Lead next step", "string", "text",
+                      "LeadScore: the suggested next step, from the tier and the strongest reasons."),
     ]
 
 
@@ -97,7 +100,7 @@ def pull_properties(portal_properties: Sequence[Any], names: ScoreFieldNames, ex
     the HubSpot-defined ones above, and `extra` (an installation's label, segment and kept columns). Never
     the connector's own output, which would leak the previous score into the next model; the rep's override
     tier is kept."""
-    own = {names.score, names.tier, names.reasons, names.scored_at, names.model, names.arm}
+    own = names.written()
     wanted = set(SCORING_PROPERTIES) | set(LABEL_AND_NURTURE) | set(extra)
     chosen = [p.name for p in portal_properties if p.name not in own and (
         p.name in wanted or not p.hubspot_defined or

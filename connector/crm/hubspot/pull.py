@@ -129,3 +129,11 @@ def _optional_int(cursor: dict[str, Any], key: str) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         raise ValueError(f"HubSpot pull cursor has a bad {key!r}: {value!r}") from None
+
+
+def cursor_without(cursor: dict[str, Any] | None, crm_ids: set[str]) -> dict[str, Any] | None:
+    """The cursor with none of `crm_ids` in it (an erased person): a mid-window position on one of them steps
+    back by one, which re-reads a few records at most (the snapshot store absorbs those)."""
+    if not isinstance(cursor, dict) or str(cursor.get("last_id")) not in crm_ids:
+        return cursor
+    return {**cursor, "last_id": int(cursor["last_id"]) - 1}

@@ -141,6 +141,17 @@ class SalesforceClient(CrmClient):
         self._learn_conversions(records)
         return records
 
+    def deleted_since(self, since: datetime | None) -> list[str]:
+        """Leads and Contacts in the Recycle Bin, through `queryAll` (the REST API's QueryAll resource returns
+        records deleted by a delete or a merge, `IsDeleted = true`; plain `query` never does). A delete moves
+        SystemModstamp, so `since` narrows the question to deletions after the last look."""
+        found: list[str] = []
+        for object_name in OBJECTS:
+            where = "IsDeleted = true" + (f" AND SystemModstamp > {soql_datetime(since)}" if since else "")
+            for rows in self._query_batches(f"SELECT Id FROM {object_name} WHERE {where}", include_deleted=True):
+                found += [str(row["Id"]) for row in rows if row.get("Id")]
+        return found
+
     def schema(self) -> list[PropertySpec]:
         """Lead fields, then the Contact fields a Lead lacks (same name, same meaning: Email, Title...)."""
         specs: dict[str, PropertySpec] = {}
@@ -251,14 +262,16 @@ class SalesforceClient(CrmClient):
         self._last_headers = response.headers
         self.usage.observe(response.headers.get("Sforce-Limit-Info"))
 
-    def _query_batches(self, soql: str) -> Iterator[list[dict[str, Any]]]:
-        answer = self._request("read", lambda sf: sf.query(soql, timeout=REQUEST_TIMEOUT))
+    def _query_batches(self, soql: str, include_deleted: bool = False) -> Iterator[list[dict[str, Any]]]:
+        answer = self._request("read", lambda sf: sf.query(soql, include_deleted=include_deleted,
+                                                           timeout=REQUEST_TIMEOUT))
         while True:
             yield list(answer.get("records") or [])
             next_url = answer.get("nextRecordsUrl")
             if answer.get("done", True) or not next_url:
                 return
             answer = self._request("read", lambda sf: sf.query_more(next_url, identifier_is_url=True,
+                                                                    include_deleted=include_deleted,
                                                                     timeout=REQUEST_TIMEOUT))
 
     def _count(self, object_name: str, until: str) -> int:
@@ -271,6 +284,10 @@ class SalesforceClient(CrmClient):
                                                                    timeout=REQUEST_TIMEOUT))
             self._describes[object_name] = list(answer.get("fields") or [])
         return self._describes[object_name]
+
+    def has_field(self, object_type: str, field_name: str) -> bool:
+        """Visible to the integration user in describe: a field it cannot see it cannot write either."""
+        return object_type in OBJECTS and any(f.get("name") == field_name for f in self._describe(object_type))
 
     def max_length(self, object_type: str, field_name: str) -> int | None:
         """A text field's `length` from describe (Text 255, the reasons LongTextArea 32,768...)."""

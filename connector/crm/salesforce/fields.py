@@ -38,7 +38,8 @@ def salesforce_score_fields() -> ScoreFieldNames:
     """The default Lead/Contact custom field names; an installation may rename them."""
     return ScoreFieldNames(score="LeadScore_Score__c", tier="LeadScore_Tier__c", reasons="LeadScore_Reasons__c",
                            scored_at="LeadScore_Scored_At__c", model="LeadScore_Model__c",
-                           override_tier="LeadScore_Override_Tier__c", arm="LeadScore_Arm__c")
+                           override_tier="LeadScore_Override_Tier__c", arm="LeadScore_Arm__c",
+                           next_step="LeadScore_Next_Step__c")
 
 
 def _picklist(values: Iterable[str]) -> dict[str, Any]:
@@ -63,6 +64,8 @@ def score_field_metadata(names: ScoreFieldNames) -> dict[str, dict[str, Any]]:
                               "description": "Set by a rep to override the LeadScore tier.", **_picklist(TIERS)},
         names.arm: {"label": "Lead Score Experiment Arm", "type": "Picklist", **_picklist(("model", "control")),
                     "description": "LeadScore: model (nurtured by score) or control (the previous method)."},
+        names.next_step: {"label": "Lead Next Step", "type": "Text", "length": 255,
+                          "description": "LeadScore: the suggested next step, from the tier and the strongest reasons."},
     }
 
 
@@ -104,7 +107,7 @@ def pull_fields(object_name: str, describe_fields: list[dict[str, Any]], names: 
     """The fields a pull selects, never all: the org's custom fields, the standard ones in `STANDARD_PULLED`,
     and `extra` (an installation's label, segment and kept columns); never the connector's own output (it
     would leak the previous score into the next model) except the rep's override; within the SOQL budget."""
-    own = {names.score, names.tier, names.reasons, names.scored_at, names.model, names.arm}
+    own = names.written()
     wanted = set(STANDARD_PULLED.get(object_name, ())) | set(extra)
     chosen = list(ALWAYS.get(object_name, ("Id", "SystemModstamp")))
     length = sum(len(n) + 2 for n in chosen)

@@ -169,3 +169,16 @@ def _safe_id(value: str) -> str:
     if not value.isalnum():
         raise ValueError("not a Salesforce pull cursor: malformed record id")
     return value
+
+
+LOWEST_ID = "0" * 18  # below every real id: a position (stamp, LOWEST_ID) re-reads that stamp's records
+
+
+def cursor_without(cursor: dict[str, Any] | None, crm_ids: set[str]) -> dict[str, Any] | None:
+    """The cursor with none of `crm_ids` in it (an erased person): a position on one of them moves to the
+    lowest id at the same stamp, which re-reads that instant's records (the snapshot store absorbs those)."""
+    if not isinstance(cursor, dict):
+        return cursor
+    return {name: [position[0], LOWEST_ID]
+            if isinstance(position, (list, tuple)) and len(position) == 2 and str(position[1]) in crm_ids
+            else position for name, position in cursor.items()}

@@ -150,8 +150,10 @@ class HubSpotSandbox:
 
     def subscribe_webhooks(self, target_url: str, app_id, app_secret: str,
                            properties=("leadscore_override_tier", "lifecyclestage")) -> None:
-        """App-level subscriptions: contact.creation, and contact.propertyChange for each of `properties`."""
-        self.webhooks.subscribe(target_url, str(app_id), app_secret, "contact.creation")
+        """App-level subscriptions: contact.creation, contact.deletion, contact.privacyDeletion, and
+        contact.propertyChange for each of `properties`."""
+        for event_type in ("contact.creation", "contact.deletion", "contact.privacyDeletion"):
+            self.webhooks.subscribe(target_url, str(app_id), app_secret, event_type)
         for name in properties:
             self.webhooks.subscribe(target_url, str(app_id), app_secret, "contact.propertyChange", name)
 

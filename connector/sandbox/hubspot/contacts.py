@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 
 from .http import api, error, json_response, sandbox
 from .properties import invalid_value, stored_value
@@ -76,6 +76,30 @@ def update_contact(portal, contact_id):
         return _validation_error(problems)
     update(portal, contact, properties, int(sandbox().clock.time() * 1000), sandbox().webhooks)
     return json_response(200, portal.render(contact, list(properties) or None))
+
+
+@blueprint.delete("/crm/v3/objects/contacts/<contact_id>")
+@api("write")
+def archive_contact(portal, contact_id):
+    """Archive (HubSpot's delete): 204 whether or not the contact existed, as HubSpot answers."""
+    contact = _find(portal, contact_id, None)
+    if contact is not None:
+        remove(portal, contact, int(sandbox().clock.time() * 1000), sandbox().webhooks, privacy=False)
+    return Response(status=204)
+
+
+@blueprint.post("/crm/v3/objects/contacts/gdpr-delete")
+@api("write")
+def gdpr_delete(portal):
+    """Permanently delete a contact to follow privacy law (PublicGdprDeleteInput: objectId, optional idProperty)."""
+    body = request.get_json(silent=True) or {}
+    if not body.get("objectId"):
+        return error(400, "VALIDATION_ERROR", "objectId is required")
+    contact = _find(portal, str(body["objectId"]), body.get("idProperty"))
+    if contact is None:
+        return error(404, "OBJECT_NOT_FOUND", "Object not found.  objectId are usually numeric.")
+    remove(portal, contact, int(sandbox().clock.time() * 1000), sandbox().webhooks, privacy=True)
+    return Response(status=204)
 
 
 @blueprint.post("/crm/v3/objects/contacts/batch/read")
@@ -159,6 +183,11 @@ def update(portal: Portal, contact: Contact, properties: dict, stamp: int, webho
     contact.modified = stamp
     for name, value in changed.items():
         webhooks.property_changed(portal.id, contact.id, name, value, stamp)
+
+
+def remove(portal: Portal, contact: Contact, stamp: int, webhooks: WebhookDispatcher, privacy: bool) -> None:
+    portal.remove_contact(contact)
+    webhooks.contact_deleted(portal.id, contact.id, stamp, privacy)
 
 
 def batch_response(results: list, errors: list, success: int = 200):

@@ -78,6 +78,14 @@ class Portal:
         if email:
             self.by_email[email.lower()] = contact.id
 
+    def remove_contact(self, contact: Contact) -> None:
+        """Archived or GDPR-deleted: gone from reads and searches (the sandbox keeps no recycle bin)."""
+        self.contacts.pop(contact.id, None)
+        self.ids.remove(contact.id)
+        email = (contact.properties.get("email") or "").lower()
+        if self.by_email.get(email) == contact.id:
+            del self.by_email[email]
+
     def render(self, contact: Contact, wanted: list[str] | None) -> dict:
         """A contact as the v3 API answers it: only the asked-for properties, all values strings or null."""
         names = wanted or DEFAULT_PROPERTIES

@@ -22,7 +22,8 @@ from ..clock import Clock
 
 BATCH_MAX = 100
 MAX_ATTEMPTS = 10
-EVENT_TYPES = {"contact.creation", "contact.propertyChange"}
+EVENT_TYPES = {"contact.creation", "contact.propertyChange", "contact.deletion", "contact.privacyDeletion"}
+CHANGE_FLAGS = {"contact.creation": "NEW", "contact.deletion": "DELETED", "contact.privacyDeletion": "DELETED"}
 
 
 def signature_v3(secret: str, method: str, uri: str, body: bytes, timestamp: str) -> str:
@@ -81,11 +82,19 @@ class WebhookDispatcher:
                 event.update(propertyName=name, propertyValue="" if value is None else str(value))
                 self._queue.put((sub, event))
 
+    def contact_deleted(self, portal_id: int, contact_id: int, stamp: int, privacy: bool) -> None:
+        """A delete raises contact.deletion; a GDPR delete raises contact.privacyDeletion as well (HubSpot's
+        changelog, "Webhooks now support privacy-compliant contact deletions": subscribers to both get two)."""
+        wanted = {"contact.deletion", "contact.privacyDeletion"} if privacy else {"contact.deletion"}
+        for sub in self.subscriptions:
+            if sub.event_type in wanted:
+                self._queue.put((sub, self._event(sub, portal_id, contact_id, stamp)))
+
     def _event(self, sub: Subscription, portal_id: int, contact_id: int, stamp: int) -> dict:
         return {"eventId": next(self._events), "subscriptionId": sub.id, "portalId": portal_id,
                 "appId": int(sub.app_id) if sub.app_id.isdigit() else sub.app_id, "occurredAt": stamp,
                 "subscriptionType": sub.event_type, "attemptNumber": 0, "objectId": contact_id,
-                "changeSource": "CRM", "changeFlag": "NEW" if sub.event_type == "contact.creation" else None}
+                "changeSource": "CRM", "changeFlag": CHANGE_FLAGS.get(sub.event_type)}
 
     def stop(self) -> None:
         """Stop sending; a delivery in flight finishes and is recorded first (retries on timers do not)."""

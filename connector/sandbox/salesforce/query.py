@@ -27,8 +27,9 @@ class Cursor:
 
 
 def select(org: Org, soql: str, user_id: str, table: dict[str, dict] | None = None,
-           known: set[str] | None = None) -> tuple[str, list[str], list[dict]]:
-    """(object, selected fields, matching records in order). `table`/`known` serve the Tooling API's objects."""
+           known: set[str] | None = None, include_deleted: bool = False) -> tuple[str, list[str], list[dict]]:
+    """(object, selected fields, matching records in order). `table`/`known` serve the Tooling API's objects;
+    records in the Recycle Bin (IsDeleted) only with `include_deleted`, as `queryAll` answers."""
     try:
         query = parse(soql)
     except SoqlError as exc:
@@ -41,7 +42,7 @@ def select(org: Org, soql: str, user_id: str, table: dict[str, dict] | None = No
     for name in sorted(query.referenced()):
         if name not in known:
             raise invalid_field(name, query.object_name)
-    rows = list(table.values())
+    rows = [r for r in table.values() if include_deleted or not r.get("IsDeleted")]
     if query.where is not None:
         rows = [r for r in rows if matches(query.where, lambda name, r=r: sobjects.value_of(r, name))]
     for name, descending in reversed(query.order):

@@ -31,7 +31,7 @@ def route(sandbox, org: Org, user_id: str, version: str, method: str, parts: lis
     if head in ("query", "queryAll") and method == "GET":
         if len(parts) == 2:
             return sandbox.pager.next_page(parts[1], version), 200
-        return _query(sandbox, org, user_id, version, request), 200
+        return _query(sandbox, org, user_id, version, request, include_deleted=head == "queryAll"), 200
     if parts == ["tooling", "query"] and method == "GET":
         return _tooling_query(sandbox, org, user_id, version, request), 200
     if parts == ["tooling", "sobjects", "CustomField"] and method == "POST":
@@ -53,11 +53,11 @@ def route(sandbox, org: Org, user_id: str, version: str, method: str, parts: lis
     raise not_found()
 
 
-def _query(sandbox, org, user_id, version, request) -> dict:
+def _query(sandbox, org, user_id, version, request, include_deleted: bool = False) -> dict:
     soql = request.args.get("q")
     if not soql:
         raise ApiError(400, "MALFORMED_QUERY", "A query string has to be specified")
-    object_name, fields, rows = select(org, soql, user_id)
+    object_name, fields, rows = select(org, soql, user_id, include_deleted=include_deleted)
     if not fields:  # SELECT COUNT(): "totalSize" is the count, and no records come back
         return {"totalSize": len(rows), "done": True, "records": []}
     size = batch_size(org, object_name, fields, request.headers.get("Sforce-Query-Options"))
@@ -100,6 +100,9 @@ def _sobject(sandbox, org, user_id, method, parts, request) -> tuple:
         return {"attributes": {"type": object_name, "url": request.path}, **body}, 200
     if len(parts) == 2 and method == "PATCH":
         sobjects.update(org, object_name, parts[1], user_id, _json(request), sandbox.now_ms())
+        return None, 204
+    if len(parts) == 2 and method == "DELETE":
+        sobjects.delete(org, object_name, parts[1], sandbox.now_ms())
         return None, 204
     raise not_found()
 

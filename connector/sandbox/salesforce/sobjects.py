@@ -36,7 +36,17 @@ def get(org: Org, object_name: str, record_id: str) -> dict:
     record = org.tables.get(object_name, {}).get(record_id)
     if record is None:
         raise not_found()
+    if record.get("IsDeleted"):
+        raise ApiError(404, "ENTITY_IS_DELETED", "entity is deleted", [])
     return record
+
+
+def delete(org: Org, object_name: str, record_id: str, now_ms: int) -> None:
+    """To the Recycle Bin: the record stays, flagged IsDeleted with a new SystemModstamp, seen only by queryAll
+    (REST API Developer Guide, "QueryAll": deleted records are returned, with IsDeleted = true)."""
+    record = get(org, object_name, record_id)
+    record["IsDeleted"] = True
+    record["_ms"] = now_ms
 
 
 def checked_values(org: Org, object_name: str, user_id: str, values: dict) -> dict:

@@ -2,7 +2,8 @@
 from connector.crm.hubspot import hubspot_score_fields
 
 NAMES = hubspot_score_fields()
-ALL = [NAMES.score, NAMES.tier, NAMES.reasons, NAMES.scored_at, NAMES.model, NAMES.override_tier, NAMES.arm]
+ALL = [NAMES.score, NAMES.tier, NAMES.reasons, NAMES.scored_at, NAMES.model, NAMES.override_tier, NAMES.arm,
+       NAMES.next_step]
 
 
 def test_provisioning_twice_changes_nothing(hubspot_client):

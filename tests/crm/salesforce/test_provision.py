@@ -16,7 +16,7 @@ def test_fields_are_unwritable_until_the_permission_set_grants_them(salesforce_c
                                                                     salesforce_org):
     lead = first_lead(salesforce_client)
     created, present = salesforce_client.provisioner(NAMES).create_fields()
-    assert len(created) == 14 and present == []  # 7 fields on Lead and Contact
+    assert len(created) == 16 and present == []  # 8 fields on Lead and Contact
     before = salesforce_client.write_fields([FieldWrite(lead.crm_id, "Lead", {NAMES.score: "42"})])
     # Salesforce refuses the whole request (INVALID_FIELD, "No such column"); reported, never raised.
     assert before.written == [] and [(r.crm_id, r.code) for r in before.rejected] == [(lead.crm_id, "INVALID_FIELD")]
@@ -33,7 +33,8 @@ def test_fields_are_unwritable_until_the_permission_set_grants_them(salesforce_c
 def test_provisioning_twice_changes_nothing(salesforce_client, salesforce_sandbox, salesforce_org):
     first = salesforce_client.provision_fields(NAMES)
     assert sorted(first.created) == sorted(f"{o}.{f}" for o in ("Lead", "Contact") for f in (
-        NAMES.score, NAMES.tier, NAMES.reasons, NAMES.scored_at, NAMES.model, NAMES.override_tier, NAMES.arm))
+        NAMES.score, NAMES.tier, NAMES.reasons, NAMES.scored_at, NAMES.model, NAMES.override_tier, NAMES.arm,
+        NAMES.next_step))
     look = sdk(salesforce_sandbox, salesforce_org.id)
     state = lambda: (  # noqa: E731
         look.restful("tooling/query/", params={"q": "SELECT Id FROM CustomField WHERE TableEnumOrId IN ('Lead', 'Contact')"})["totalSize"],
