@@ -23,7 +23,7 @@ def test_fields_are_unwritable_until_the_permission_set_grants_them(salesforce_c
     assert NAMES.score in before.rejected[0].reason
 
     result = salesforce_client.provision_fields(NAMES)
-    assert result.created == [] and len(result.already_present) == 14
+    assert result.created == [] and len(result.already_present) == 16
     after = salesforce_client.write_fields([FieldWrite(lead.crm_id, "Lead", {NAMES.score: "42"})])
     assert after.written == [lead.crm_id]
     assert float(salesforce_sandbox.record(salesforce_org.id, "Lead", lead.crm_id)[NAMES.score]) == 42
