@@ -4,7 +4,7 @@ queued task) leaves behind, found from the database alone, so nobody has to noti
 - nurture actions whose lease ran out (pending, touched longer ago than `LEASE`: their worker died between
   claiming them and recording the outcome) or that failed and may be tried again. Without the sweep they
   waited for a sync with records to write;
-- sync runs that stopped without finishing: still `running` with no worker holding the installation's lock,
+- sync runs that stopped without finishing: still `running` with no worker holding the installation's lock for a whole lease,
   or `failed` longer ago than a lease (the retries gave up), whether or not any record has changed since.
 
 Installations being synced right now are left alone: that sync retakes actions as it goes.
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from connector.db.models import ActionLog, Installation, InstallationStatus, SyncKind, SyncRun, SyncStatus
 from connector.db.scope import InstallationScope
 
-from .locks import is_locked
+from .locks import free_for
 from .nurture.engine import FAILED, LEASE, MAX_ATTEMPTS, PENDING
 
 
@@ -30,10 +30,13 @@ class Sweep:
     resume_syncs: list[int] = field(default_factory=list)
 
 
-def sweep(session: Session, now: datetime) -> Sweep:
+def sweep(session: Session, now: datetime, lock_seconds: float) -> Sweep:
+    """`lock_seconds`: the sync lock's lease. An installation counts as unattended only once its lock has been
+    free that long: a live sync whose lock a Redis restart wiped takes it back sooner (`locks.free_for`), and
+    resuming its run beside it would run two syncs of one installation at once."""
     found = Sweep()
     for installation in session.query(Installation).filter(Installation.status == InstallationStatus.ACTIVE):
-        if is_locked(installation.id, "sync"):
+        if not free_for(installation.id, "sync", lock_seconds):
             continue
         scope = InstallationScope(session, installation)
         if _has_actions_to_retake(scope, now):
