@@ -1,9 +1,9 @@
 """The recovery sweep: what a worker killed mid-way (kill -9, a lost node, a Redis restart that dropped the
 queued task) leaves behind, found from the database alone, so nobody has to notice it.
 
-- nurture actions whose lease ran out (pending, touched longer ago than `LEASE`: their worker died between
-  claiming them and recording the outcome) or that failed and may be tried again. Without the sweep they
-  waited for a sync with records to write;
+- nurture actions claimed and never attempted, whose lease ran out (pending, touched longer ago than `LEASE`:
+  their worker died between claiming them and recording the outcome) or that failed and may be tried again.
+  Without the sweep they waited for a sync with records to write;
 - sync runs that stopped without finishing: still `running` with no worker holding the installation's lock for a whole lease,
   or `failed` longer ago than a lease (the retries gave up), whether or not any record has changed since.
 
@@ -47,9 +47,13 @@ def sweep(session: Session, now: datetime, lock_seconds: float) -> Sweep:
 
 
 def _has_actions_to_retake(scope: InstallationScope, now: datetime) -> bool:
+    # Claimed but never attempted: the claim is committed with the chunk's scores, the attempts follow one by
+    # one, so a worker killed in between leaves the rest of its chunk here. Nobody has held the lock for a
+    # lease (see `sweep`), so nobody is about to attempt them; nothing was sent for them, so no lease to wait.
+    never_tried = (ActionLog.status == PENDING) & (ActionLog.attempts == 0)
     expired = (ActionLog.status == PENDING) & (ActionLog.updated_at <= now - LEASE)
     retryable = (ActionLog.status == FAILED) & (ActionLog.attempts < MAX_ATTEMPTS)
-    return bool(scope.all(ActionLog, or_(expired, retryable), limit=1))
+    return bool(scope.all(ActionLog, or_(never_tried, expired, retryable), limit=1))
 
 
 def _last_sync_stopped(scope: InstallationScope, now: datetime) -> bool:

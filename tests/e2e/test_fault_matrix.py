@@ -185,8 +185,10 @@ def test_a_worker_killed_mid_write_back_is_finished_by_redelivery_and_the_sweep(
         workers.append(CeleryWorker(env, tmp_path / "survivor.log", "survivor",
                                     extra=("--beat", "--schedule", str(tmp_path / "beat-schedule"))))
         result.get(timeout=900)  # the same message, redelivered (late ack) once its visibility timeout ends
-        # An action claimed by the dead worker is retaken once its 10-minute lease ends. The test ages those
-        # claims by one lease instead of waiting ten minutes; the sweep (beat, every 3 s) does the rest.
+        # The dead worker's claims never attempted are retaken by the sweep (beat, every 3 s) as soon as the
+        # lock has been free a lease; the one it had in flight only once its 10-minute lease ends, which the
+        # test brings about by moving that claim one lease into the past instead of waiting ten minutes.
+        _wait_for(lambda: _in_flight_only(app, installation_id), "the claims never tried were not retaken", 900)
         retaken = _age_leases(app, installation_id)
         _wait_for(lambda: _finished(app, installation_id), "the dead worker's actions were never retaken", 900)
     finally:
@@ -195,7 +197,8 @@ def test_a_worker_killed_mid_write_back_is_finished_by_redelivery_and_the_sweep(
             worker.stop()
     found = audit(app, installation_id, demo_crm)
     lost = _print_row(app, installation_id, "kill -9 mid write-back", crm, found,
-                      f"yes (redelivery; {retaken} action(s) retaken by the sweep after the lease)")
+                      f"yes (redelivery; the sweep retook {found['tasks_expected'] - done - retaken} untried "
+                      f"claims at once, {retaken} in flight after its lease)")
     assert lost == 0 and found["duplicate_tasks"] == 0 and found["missing_tasks"] == 0
 
 
@@ -208,6 +211,17 @@ def _written_and_done(app, installation_id: int) -> tuple[int, int]:
                                                          CurrentScore.written_at.is_not(None)).count()
             done = session.query(ActionLog).filter_by(installation_id=installation_id, status="done").count()
             return written, done
+        finally:
+            session.rollback()
+
+
+def _in_flight_only(app, installation_id: int) -> bool:
+    """No claim left untried: what is still pending was being attempted when its worker died."""
+    with app.app_context():
+        session = get_session()
+        try:
+            return session.query(ActionLog).filter_by(installation_id=installation_id, status=PENDING,
+                                                      attempts=0).count() == 0
         finally:
             session.rollback()
 
