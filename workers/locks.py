@@ -4,6 +4,7 @@ chance to unlock) blocks the next one only until the lock runs out. The holder r
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -58,12 +59,31 @@ class InstallationLock:
             raise LockLost(self.name)
 
     def _keep(self) -> None:
+        lease_ends = time.monotonic() + self.ttl
         while not self._stop.wait(self.ttl / 3):
             try:
                 self._lock.extend(self.ttl, replace_ttl=True)
-            except (redis.exceptions.LockError, redis.exceptions.ConnectionError):
+            except redis.exceptions.LockNotOwnedError:
+                # The key is gone while we live (a Redis restarted without persistence): take it back, unless
+                # another worker already holds it (then the sweep judged us dead, and we stop).
+                if not self._take_back():
+                    self._lost = True
+                    return
+            except redis.exceptions.ConnectionError:
+                if time.monotonic() >= lease_ends:  # Redis away for a whole lease: others may hold it by now
+                    self._lost = True
+                    return
+                continue  # Redis restarting: the lease stands until it would have run out
+            except redis.exceptions.LockError:
                 self._lost = True
                 return
+            lease_ends = time.monotonic() + self.ttl
+
+    def _take_back(self) -> bool:
+        try:
+            return bool(self._redis.set(self.name, self._lock.local.token, nx=True, px=int(self.ttl * 1000)))
+        except redis.exceptions.ConnectionError:
+            return False
 
     def release(self) -> None:
         self._stop.set()
@@ -74,6 +94,28 @@ class InstallationLock:
         except redis.exceptions.LockError:
             pass  # it expired and may already be someone else's: nothing of ours to release
         self._lock = None
+
+
+def free_for(installation_id: int, purpose: str, seconds: float) -> bool:
+    """True when nobody has held the lock for `seconds`, as seen by calls at least that far apart.
+
+    A free lock alone does not prove its holder dead: after a Redis restart a live holder's key is gone
+    until its keeper takes it back (within a third of the lease). The first call that finds the lock free
+    stamps the moment in Redis (on Redis's clock, the same for every worker); a lock still free a whole
+    lease later was not taken back, so its holder is gone."""
+    name = key("lock", purpose, installation_id)
+    client = shared_redis()
+    if client is None:
+        lock = _local_locks.get(name)
+        return lock is None or not lock.locked()
+    stamp = key("free-since", purpose, installation_id)
+    if client.exists(name):
+        client.delete(stamp)
+        return False
+    seconds_now, micros = client.time()
+    now = seconds_now + micros / 1e6
+    client.set(stamp, now, nx=True, ex=int(seconds * 3) + 1)
+    return now - float(client.get(stamp) or now) >= seconds
 
 
 def is_locked(installation_id: int, purpose: str) -> bool:

@@ -1,10 +1,10 @@
 """The recovery sweep: what a worker killed mid-way (kill -9, a lost node, a Redis restart that dropped the
 queued task) leaves behind, found from the database alone, so nobody has to notice it.
 
-- nurture actions whose lease ran out (pending, touched longer ago than `LEASE`: their worker died between
-  claiming them and recording the outcome) or that failed and may be tried again. Without the sweep they
-  waited for a sync with records to write;
-- sync runs that stopped without finishing: still `running` with no worker holding the installation's lock,
+- nurture actions claimed and never attempted, whose lease ran out (pending, touched longer ago than `LEASE`:
+  their worker died between claiming them and recording the outcome) or that failed and may be tried again.
+  Without the sweep they waited for a sync with records to write;
+- sync runs that stopped without finishing: still `running` with no worker holding the installation's lock for a whole lease,
   or `failed` longer ago than a lease (the retries gave up), whether or not any record has changed since.
 
 Installations being synced right now are left alone: that sync retakes actions as it goes.
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from connector.db.models import ActionLog, Installation, InstallationStatus, SyncKind, SyncRun, SyncStatus
 from connector.db.scope import InstallationScope
 
-from .locks import is_locked
+from .locks import free_for
 from .nurture.engine import FAILED, LEASE, MAX_ATTEMPTS, PENDING
 
 
@@ -30,10 +30,13 @@ class Sweep:
     resume_syncs: list[int] = field(default_factory=list)
 
 
-def sweep(session: Session, now: datetime) -> Sweep:
+def sweep(session: Session, now: datetime, lock_seconds: float) -> Sweep:
+    """`lock_seconds`: the sync lock's lease. An installation counts as unattended only once its lock has been
+    free that long: a live sync whose lock a Redis restart wiped takes it back sooner (`locks.free_for`), and
+    resuming its run beside it would run two syncs of one installation at once."""
     found = Sweep()
     for installation in session.query(Installation).filter(Installation.status == InstallationStatus.ACTIVE):
-        if is_locked(installation.id, "sync"):
+        if not free_for(installation.id, "sync", lock_seconds):
             continue
         scope = InstallationScope(session, installation)
         if _has_actions_to_retake(scope, now):
@@ -44,9 +47,13 @@ def sweep(session: Session, now: datetime) -> Sweep:
 
 
 def _has_actions_to_retake(scope: InstallationScope, now: datetime) -> bool:
+    # Claimed but never attempted: the claim is committed with the chunk's scores, the attempts follow one by
+    # one, so a worker killed in between leaves the rest of its chunk here. Nobody has held the lock for a
+    # lease (see `sweep`), so nobody is about to attempt them; nothing was sent for them, so no lease to wait.
+    never_tried = (ActionLog.status == PENDING) & (ActionLog.attempts == 0)
     expired = (ActionLog.status == PENDING) & (ActionLog.updated_at <= now - LEASE)
     retryable = (ActionLog.status == FAILED) & (ActionLog.attempts < MAX_ATTEMPTS)
-    return bool(scope.all(ActionLog, or_(expired, retryable), limit=1))
+    return bool(scope.all(ActionLog, or_(never_tried, expired, retryable), limit=1))
 
 
 def _last_sync_stopped(scope: InstallationScope, now: datetime) -> bool:

@@ -148,7 +148,7 @@ def schedule_due_syncs() -> list[int]:
 def recover() -> dict:
     """Beat calls this with the schedule check: retake abandoned nurture actions and resume stopped syncs
     (see `workers.recovery`)."""
-    found = recovery.sweep(get_session(), utcnow())
+    found = recovery.sweep(get_session(), utcnow(), _lock_seconds())
     for installation_id in found.retake_actions:
         retake_actions.apply_async(kwargs={"installation_id": installation_id})
     for installation_id in found.resume_syncs:

@@ -84,6 +84,11 @@ def celery_init_app(app: Flask) -> Celery:
         broker_transport_options={"visibility_timeout": config["CELERY_VISIBILITY_TIMEOUT"],
                                   "polling_interval": 0.1},
         broker_connection_retry_on_startup=True,
+        # A Redis restart must not end the worker: reconnect for as long as it takes (Celery's default gives
+        # up after 100 attempts), through the transport that survives the restart (see redis_broker).
+        broker_connection_max_retries=None,
+        **({"broker_transport": "connector.app.redis_broker:Transport"}
+           if config["CELERY_BROKER_URL"].startswith("redis://") else {}),
         beat_schedule={
             "sync-due-installations": {"task": "workers.schedule_due_syncs",
                                        "schedule": float(config["SCHEDULE_CHECK_SECONDS"])},

@@ -52,7 +52,8 @@ class DemoCrm:
               help="Instance folder for the demo database (default: a fresh temporary folder).")
 @click.option("--faults", default="", callback=fault_switches, metavar="SPEC",
               help="Make the sandbox misbehave once installed, e.g. storm=200,errors=0.1,ambiguous=0.1,latency=0.2 "
-                   "(429s in a row, share of 5xx, share of writes applied then answered 502, seconds added).")
+                   "(429s in a row, share of 5xx, share of writes applied then answered 502, seconds added; "
+                   "expiry=N expires every access token after N pull pages).")
 def demo(crm: str, contacts: int, as_json: bool, serve: bool, instance: str | None, faults: dict) -> None:
     """Install into a sandbox CRM, sync, train, score and write back, then summarise what happened."""
     from connector.sandbox.server import SandboxServer

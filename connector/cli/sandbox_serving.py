@@ -43,7 +43,8 @@ def sandbox_options(default_port: int, account: str) -> Callable:
                           "(repeatable)."),
         click.option("--faults", default="", callback=fault_switches, metavar="SPEC",
                      help="Misbehave from the start, e.g. storm=200,errors=0.1,ambiguous=0.1,latency=0.2 "
-                          "(429s in a row, share of 5xx, share of writes applied then answered 502, seconds added)."),
+                          "(429s in a row, share of 5xx, share of writes applied then answered 502, seconds added; "
+                          "expiry=N expires every access token after N pull pages)."),
     ]
 
     def decorate(command: Callable) -> Callable:

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 # The switches either sandbox's /_sandbox/faults endpoint takes, with their types.
 SWITCHES = {"rate_limit_storm": int, "storm_retry_after": float, "error_rate": float, "ambiguous_rate": float,
-            "latency": float}
+            "latency": float, "expire_tokens_after_pages": int}
 # `--faults` spells them shorter: "storm=200,errors=0.1,ambiguous=0.1,latency=0.2".
 SPEC_NAMES = {"storm": "rate_limit_storm", "errors": "error_rate", "ambiguous": "ambiguous_rate",
-              "latency": "latency"}
+              "latency": "latency", "expiry": "expire_tokens_after_pages"}
 
 
 def parse_spec(spec: str) -> dict[str, float | int]:
@@ -43,6 +43,9 @@ class Faults:
     - `ambiguous_rate`: fraction of writes and creates that are applied and then answered 502, as when a
       gateway loses the CRM's answer: the client cannot tell it from a failure.
     - `latency`: seconds added to every API request (real seconds).
+    - `expire_tokens_after_pages`: once N more pages of a pull (HubSpot search, Salesforce SOQL query) have
+      been answered, every access token expires at once, as a token reaching its end mid-pull does: the
+      next page is answered 401 while the client still holds the token as valid. `tokens_expired` counts it.
     """
 
     rate_limit_storm: int = 0
@@ -50,6 +53,8 @@ class Faults:
     error_rate: float = 0.0
     ambiguous_rate: float = 0.0
     latency: float = 0.0
+    expire_tokens_after_pages: int = 0
+    tokens_expired: int = 0
     seed: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _random: random.Random = field(default_factory=random.Random, repr=False)
@@ -68,6 +73,17 @@ class Faults:
                 self.rate_limit_storm -= 1
                 return True
             return False
+
+    def page_answered(self) -> bool:
+        """Counted on each pull page answered: True on the Nth, when the sandbox must expire every token."""
+        with self._lock:
+            if self.expire_tokens_after_pages <= 0:
+                return False
+            self.expire_tokens_after_pages -= 1
+            if self.expire_tokens_after_pages:
+                return False
+            self.tokens_expired += 1
+            return True
 
     def roll_server_error(self) -> bool:
         return self._roll(self.error_rate)
@@ -90,3 +106,5 @@ class Faults:
             self.error_rate = 0.0
             self.ambiguous_rate = 0.0
             self.latency = 0.0
+            self.expire_tokens_after_pages = 0
+            self.tokens_expired = 0

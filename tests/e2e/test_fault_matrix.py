@@ -25,6 +25,7 @@ from connector.db.models import ActionLog, Crm, CurrentScore, NurtureRule, Recor
 from tests.app.conftest import throwaway_postgres  # noqa: F401  (a fixture)
 from tests.nurture.test_sync_task import _salesforce_credentials
 from tests.workers.conftest import in_the_past, install, install_portal, make_app, sandbox_config
+from workers.nurture.engine import LEASE, PENDING
 
 from .conftest import CeleryWorker
 
@@ -131,6 +132,112 @@ def test_database_connections_terminated_mid_sync_are_retried_and_the_sync_finis
     assert lost == 0 and found["duplicate_tasks"] == 0 and found["missing_tasks"] == 0
 
 
+# Pages answered before every access token expires. HubSpot: 300 contacts are two search pages of 200, and
+# the token dies after the first. Salesforce: a COUNT() of the Leads, then the Leads (one REST page: a page
+# holds up to 2,000), and the session dies after them, before the Contacts' count and page.
+PAGES_BEFORE_EXPIRY = {"hubspot": 1, "salesforce": 2}
+
+
+@pytest.mark.parametrize("crm", ["hubspot", "salesforce"])
+def test_a_token_expiring_mid_pull_is_refreshed_and_the_pull_goes_on(crm, request, tmp_path, redis_url,
+                                                                    throwaway_postgres):  # noqa: F811
+    sandbox = request.getfixturevalue(f"{crm}_sandbox")
+    app, env, installation_id, demo_crm = _installed(crm, sandbox, tmp_path, throwaway_postgres, redis_url)
+    worker = CeleryWorker(env, tmp_path / "worker.log", "matrix")
+    try:
+        # The sandbox expires the token server-side: the client still holds it as valid for half an hour,
+        # so only the 401 (EXPIRED_AUTHENTICATION / INVALID_SESSION_ID) on the next page tells it.
+        sandbox.faults.set({"expire_tokens_after_pages": PAGES_BEFORE_EXPIRY[crm]})
+        result = app.extensions["celery"].send_task("workers.sync", kwargs={"installation_id": installation_id})
+        outcome = result.get(timeout=900)
+        expired = sandbox.faults.tokens_expired
+    finally:
+        sandbox.faults.clear()
+        worker.stop()
+    found = audit(app, installation_id, demo_crm)
+    with app.app_context():
+        runs = get_session().query(SyncRun).filter_by(installation_id=installation_id).all()
+        refreshes = sum((run.api_calls or {}).get("auth", 0) for run in runs)
+    lost = _print_row(app, installation_id, "token expiry mid-pull", crm, found,
+                      f"yes (token refreshed {refreshes}x, same run)")
+    assert expired == 1 and refreshes >= 1
+    assert len(runs) == 1 and runs[0].status is SyncStatus.SUCCEEDED and outcome["counts"]["pulled"] >= RECORDS
+    assert lost == 0 and found["duplicate_tasks"] == 0 and found["missing_tasks"] == 0
+
+
+@pytest.mark.parametrize("crm", ["hubspot", "salesforce"])
+def test_a_worker_killed_mid_write_back_is_finished_by_redelivery_and_the_sweep(crm, request, tmp_path, redis_url,
+                                                                               throwaway_postgres):  # noqa: F811
+    sandbox = request.getfixturevalue(f"{crm}_sandbox")
+    app, env, installation_id, demo_crm = _installed(crm, sandbox, tmp_path, throwaway_postgres, redis_url)
+    env = {**env, "LEADSCORE_SCHEDULE_CHECK_SECONDS": "3"}
+    workers = [CeleryWorker(env, tmp_path / "doomed.log", "doomed")]
+    try:
+        sandbox.faults.set({"latency": 0.1})  # one task create per record: the write-back lasts long enough
+        result = app.extensions["celery"].send_task("workers.sync", kwargs={"installation_id": installation_id})
+        # A chunk's scores and its action claims are committed together, then the tasks are created one by one.
+        _wait_for(lambda: _written_and_done(app, installation_id)[1] > 0, "the write-back never started nurturing")
+        workers[0].kill()  # kill -9 of the whole worker: no ack, no cleanup, the action in flight left pending
+        written, done = _written_and_done(app, installation_id)
+        sandbox.faults.clear()
+        print(f"\nkilled the worker with {written} of {RECORDS} scores written and {done} tasks done")
+        assert written < RECORDS or done < RECORDS
+        workers.append(CeleryWorker(env, tmp_path / "survivor.log", "survivor",
+                                    extra=("--beat", "--schedule", str(tmp_path / "beat-schedule"))))
+        result.get(timeout=900)  # the same message, redelivered (late ack) once its visibility timeout ends
+        # The dead worker's claims never attempted are retaken by the sweep (beat, every 3 s) as soon as the
+        # lock has been free a lease; the one it had in flight only once its 10-minute lease ends, which the
+        # test brings about by moving that claim one lease into the past instead of waiting ten minutes.
+        _wait_for(lambda: _in_flight_only(app, installation_id), "the claims never tried were not retaken", 900)
+        retaken = _age_leases(app, installation_id)
+        _wait_for(lambda: _finished(app, installation_id), "the dead worker's actions were never retaken", 900)
+    finally:
+        sandbox.faults.clear()
+        for worker in workers:
+            worker.stop()
+    found = audit(app, installation_id, demo_crm)
+    lost = _print_row(app, installation_id, "kill -9 mid write-back", crm, found,
+                      f"yes (redelivery; the sweep retook {found['tasks_expected'] - done - retaken} untried "
+                      f"claims at once, {retaken} in flight after its lease)")
+    assert lost == 0 and found["duplicate_tasks"] == 0 and found["missing_tasks"] == 0
+
+
+def _written_and_done(app, installation_id: int) -> tuple[int, int]:
+    """(scores written to the CRM, task actions done), as committed."""
+    with app.app_context():
+        session = get_session()
+        try:
+            written = session.query(CurrentScore).filter(CurrentScore.installation_id == installation_id,
+                                                         CurrentScore.written_at.is_not(None)).count()
+            done = session.query(ActionLog).filter_by(installation_id=installation_id, status="done").count()
+            return written, done
+        finally:
+            session.rollback()
+
+
+def _in_flight_only(app, installation_id: int) -> bool:
+    """No claim left untried: what is still pending was being attempted when its worker died."""
+    with app.app_context():
+        session = get_session()
+        try:
+            return session.query(ActionLog).filter_by(installation_id=installation_id, status=PENDING,
+                                                      attempts=0).count() == 0
+        finally:
+            session.rollback()
+
+
+def _age_leases(app, installation_id: int) -> int:
+    """Pending actions moved one lease into the past, as ten minutes of waiting would; how many."""
+    with app.app_context():
+        session = get_session()
+        pending = session.query(ActionLog).filter_by(installation_id=installation_id, status=PENDING).all()
+        for row in pending:
+            session.execute(text("UPDATE action_log SET updated_at = :at WHERE id = :id"),
+                            {"at": row.updated_at - LEASE, "id": row.id})
+        session.commit()
+        return len(pending)
+
+
 def _print_row(app, installation_id: int, scenario: str, crm: str, found: dict, recovered: str) -> int:
     """Print the README table's row; the number of records whose score is lost or wrong.
 
@@ -203,37 +310,33 @@ def test_a_redis_restart_mid_sync_is_recovered_by_the_sweep(crm, request, tmp_pa
     own = OwnRedis(tmp_path)
     app, env, installation_id, demo_crm = _installed(crm, sandbox, tmp_path, throwaway_postgres, own.url)
     env = {**env, "LEADSCORE_SCHEDULE_CHECK_SECONDS": "3", "LEADSCORE_SYNC_LOCK_SECONDS": "10"}
-    # Beat inside the worker: the recovery sweep is what must bring the sync back, nobody else.
-    workers = []
-
-    def start_worker() -> None:
-        workers.append(CeleryWorker(env, tmp_path / f"worker-{len(workers)}.log", "matrix",
-                                    extra=("--beat", "--schedule", str(tmp_path / "beat-schedule"))))
-
-    start_worker()
+    # Beat inside the worker: the recovery sweep is what must bring the sync back, nobody else. No supervisor:
+    # the one worker process must outlive the restart (connector/app/redis_broker.py).
+    worker = CeleryWorker(env, tmp_path / "worker.log", "matrix",
+                          extra=("--beat", "--schedule", str(tmp_path / "beat-schedule")))
+    celery = app.extensions["celery"]
     try:
         sandbox.faults.set({"latency": 0.1})
-        app.extensions["celery"].send_task("workers.sync", kwargs={"installation_id": installation_id})
+        celery.send_task("workers.sync", kwargs={"installation_id": installation_id})
         _wait_for(lambda: _running_runs(app, installation_id) > 0, "the sync never started")
         own.restart()  # the queued and unacknowledged messages, the locks and the limiter's windows are gone
         sandbox.faults.clear()
-        deadline = time.monotonic() + 900
-        while not _finished(app, installation_id):
-            assert time.monotonic() < deadline, "the sync was never brought back"
-            if workers[-1].process.poll() is not None:
-                # Celery's worker can die of a broker restart; its process supervisor (systemd's Restart=,
-                # the platform's process manager) starts it again. That is all: no task is sent by hand.
-                start_worker()
-            time.sleep(0.2)
+        _wait_for(lambda: _finished(app, installation_id) or worker.process.poll() is not None,
+                  "the sync was never brought back", timeout=900)
+        assert worker.process.poll() is None, f"the worker exited:\n{worker.log.read_text()[-3000:]}"
+        after = celery.send_task("workers.recover")  # queued after the restart, taken by the same process
+        after.get(timeout=300)
+        assert worker.process.poll() is None and after.id in worker.log.read_text()
     finally:
         sandbox.faults.clear()
-        for worker in workers:
-            worker.stop()
+        worker.stop()
         own.stop()
     found = audit(app, installation_id, demo_crm)
+    log = worker.log.read_text()
     lost = _print_row(app, installation_id, "Redis restarted mid-sync", crm, found,
-                      f"yes (recovery sweep; worker restarted {len(workers) - 1}x by its supervisor)")
+                      "yes (recovery sweep; the same worker process throughout)")
     assert lost == 0 and found["duplicate_tasks"] == 0 and found["missing_tasks"] == 0
+    assert "IntegrityError" not in log  # never two syncs of the installation at once
 
 
 def _finished(app, installation_id: int) -> bool:

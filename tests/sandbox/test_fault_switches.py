@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from connector.cli import cli
 from connector.sandbox.faults import parse_spec
+from connector.sandbox.salesforce.adapter import adapter_client
+from tests.workers.conftest import in_the_past
 
 from .hubspot.test_cli import LEADSCORE
 
@@ -19,6 +21,7 @@ def test_a_spec_names_the_switches():
     assert parse_spec("storm=200,errors=0.1,ambiguous=0.1,latency=0.2") == {
         "rate_limit_storm": 200, "error_rate": 0.1, "ambiguous_rate": 0.1, "latency": 0.2}
     assert parse_spec("") == {}
+    assert parse_spec("expiry=1") == {"expire_tokens_after_pages": 1}
 
 
 @pytest.mark.parametrize("spec, problem", [("storms=3", "not one of"), ("errors=lots", "not a number"),
@@ -45,3 +48,15 @@ def test_a_sandbox_started_with_faults_answers_with_them():
     finally:
         process.terminate()
         process.wait(20)
+
+
+def test_tokens_expire_mid_pull_and_the_adapter_refreshes_and_goes_on(salesforce_sandbox):
+    with in_the_past(salesforce_sandbox, 180):
+        org = salesforce_sandbox.add_org(leads=300, contacts=0, seed=17).id
+    client = adapter_client(salesforce_sandbox, org)
+    # Page 1 counts the Leads, page 2 reads them: the session dies after it, before the Contacts.
+    salesforce_sandbox.faults.set({"expire_tokens_after_pages": 2})
+    pulled = [r.crm_id for batch in client.pull_changed(None) for r in batch.records]
+    assert salesforce_sandbox.faults.tokens_expired == 1 and client.api_calls["auth"] == 1
+    assert len(pulled) == len(set(pulled)) == len(salesforce_sandbox.records(org, "Lead")) + len(
+        salesforce_sandbox.records(org, "Contact"))

@@ -20,8 +20,9 @@ def test_the_sweep_is_on_beats_schedule(worker_app):
     assert schedule["recovery-sweep"]["task"] == "workers.recover"
 
 
-def _abandoned_action(app, installation_id: int, crm_id: str, owner: str, lease_left: bool) -> int:
-    """An action claimed and attempted by a worker that then died: pending, attempts 1, no outcome."""
+def _abandoned_action(app, installation_id: int, crm_id: str, owner: str, lease_left: bool,
+                     attempts: int = 1) -> int:
+    """An action claimed (and, by default, attempted) by a worker that then died: pending, no outcome."""
     with app.app_context():
         session = get_session()
         rule = NurtureRule(installation_id=installation_id, name="Hot", actions=[TASK],
@@ -32,7 +33,7 @@ def _abandoned_action(app, installation_id: int, crm_id: str, owner: str, lease_
         transition = {"crm_id": crm_id, "owner_id": owner, "old_tier": "C", "new_tier": "A", "old_score": 30,
                       "new_score": 90, "reasons": ["Visited pricing"], "model_tier": "A", "override_tier": None}
         row = ActionLog(installation_id=installation_id, rule_id=rule.id, rule_version=1, crm_id=crm_id,
-                        transition="C->A 30->90", action_index=0, status="pending", attempts=1,
+                        transition="C->A 30->90", action_index=0, status="pending", attempts=attempts,
                         outcome={"transition": transition}, updated_at=touched)
         session.add(row)
         session.commit()
@@ -59,6 +60,16 @@ def test_an_action_whose_lease_ran_out_is_retaken_without_any_sync(worker_app, h
         assert row.status == "done"
     assert len(hubspot_sandbox.tasks(portal.id)) == 1
     assert run_task(worker_app, "workers.recover")["retake_actions"] == []
+
+
+def test_an_action_claimed_and_never_attempted_is_retaken_at_once(worker_app, hubspot_sandbox):
+    # A worker killed mid-chunk leaves the chunk's claims committed and untried; no lease to wait for, since
+    # nothing was sent to the CRM for them and nobody holds the installation's lock.
+    portal = hubspot_sandbox.add_portal(contacts=5, seed=3)
+    installation_id = install_portal(worker_app, hubspot_sandbox, portal.id)
+    contact = next(iter(portal.contacts.values()))
+    _abandoned_action(worker_app, installation_id, str(contact.id), None, lease_left=True, attempts=0)
+    assert run_task(worker_app, "workers.recover")["retake_actions"] == [installation_id]
 
 
 def test_an_action_still_under_lease_is_left_to_its_worker(worker_app, hubspot_sandbox):

@@ -54,6 +54,9 @@ def invalid_value(portal: Portal, name: str, value) -> tuple[str, str] | None:
         except ValueError:
             return "INVALID_DATE", f'"{value}" is not a valid date (epoch milliseconds or ISO-8601)'
     elif kind == "string" and len(value) > VALUE_MAX:
+        # HubSpot documents the limit and the refusal's shape (400 VALIDATION_ERROR, "Property values were not
+        # valid: [{isValid, message, error, name}]", developers.hubspot.com/changelog on property validations),
+        # but publishes no `error` code for an over-long string: INVALID_STRING is the sandbox's own, unverified.
         return "INVALID_STRING", f'"{name}" is {len(value)} characters, over the limit of {VALUE_MAX}'
     elif kind == "bool" and value.lower() not in ("true", "false"):
         return "INVALID_BOOLEAN", f'"{value}" is not true or false'

@@ -59,6 +59,8 @@ def api_call(sandbox, version: str, rest_path: str) -> Response:
             body, status = rest.route(sandbox, org, session.user_id, version, request.method, parts, request)
         except ApiError as error:
             return with_usage(sandbox, org, error_response(error))
+    if kind == "search" and status < 300 and sandbox.faults.page_answered():
+        sandbox.expire_all_sessions()  # the next query (or queryMore) finds its session expired
     if kind in ("write", "action") and status < 300 and sandbox.faults.roll_ambiguous():
         # Applied, then the answer is lost on the way back (a gateway's 502).
         return error_response(ApiError(502, "SERVER_UNAVAILABLE", "Bad gateway"))
