@@ -30,11 +30,12 @@ from connector.db.models import ActionLog, Installation, NurtureRule, RecordSnap
 from connector.db.scope import InstallationScope
 from connector.nurture.feedback import add_once, record_override
 from connector.nurture.signing import webhook_signing_key
+from connector.nurture.triggers import fires
 
 from ..transitions import TierTransition
 from .actions import ActionContext, ActionRequest, idempotency_key, perform
 from .templates import TemplateFailed
-from .triggers import fires, occurrence_label
+from .triggers import occurrence_label
 
 log = logging.getLogger(__name__)
 
