@@ -9,7 +9,7 @@ COLOURS = {"A": "#1b7f3b", "B": "#3867d6", "C": "#d68a00", "D": "#b33939"}
 WIDTH, HEIGHT, PAD = 640, 260, 40
 
 
-def conversion_chart(series: dict[str, list[tuple[date, float, int]]]) -> Markup:
+def conversion_chart(series: dict[str, list[tuple[date, float, int]]], empty: str = "No outcomes recorded yet") -> Markup:
     weeks = sorted({week for points in series.values() for week, _, _ in points})
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
              f'height="{HEIGHT}" role="img" aria-labelledby="conv-title" class="chart">',
@@ -21,7 +21,7 @@ def conversion_chart(series: dict[str, list[tuple[date, float, int]]]) -> Markup
                      f'<text x="{PAD - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{share:.0%}</text>')
     if not weeks:
         parts.append(f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" font-size="13">'
-                     'No outcomes recorded yet</text></svg>')
+                     f'{escape(empty)}</text></svg>')
         return Markup("".join(parts))
     x_of = {week: _x(index, len(weeks)) for index, week in enumerate(weeks)}
     for week in weeks[:: max(1, len(weeks) // 8)]:
