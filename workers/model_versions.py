@@ -95,10 +95,14 @@ def train_challenger(scope: InstallationScope, client: CrmClient, learner: str =
     return version, decision
 
 
+MODIFICATION_STAMPS = ("lastmodifieddate", "hs_lastmodifieddate", "SystemModstamp", "LastModifiedDate")
+
+
 def _inputs_fingerprint(frame: pd.DataFrame, options: TrainingOptions, max_rows: int | None) -> str:
     """The training data and every option that changes what is learnt from it (a cold start's points model on a
-    sample is not what "Retrain now" trains on the same rows)."""
-    digest = hashlib.sha256(fingerprint(frame).encode())
+    sample is not what "Retrain now" trains on the same rows). Modification stamps are left out: writing the
+    scores back moves them on every record, and a record whose only change is its new score is not new data."""
+    digest = hashlib.sha256(fingerprint(frame.drop(columns=[c for c in MODIFICATION_STAMPS if c in frame])).encode())
     digest.update(repr((options.learner, options.protected, options.keep, options.points_rules, max_rows)).encode())
     return digest.hexdigest()[:16]
 
