@@ -106,9 +106,10 @@ def render_html(data: ReportData, doc: dict) -> str:
                 f"{doc['held_out']['rows']:,} leads kept aside from training, of which "
                 f"{pct(doc['held_out']['conversion_rate'])} converted.</p>")
     metrics = table(["Measure", "Value"], measures_in_words(m))
-    review = ("<div class='warning' id='review-warning'><p><b>To review:</b> these columns are filled mostly on "
+    review = ('<div class="warning" id="review-warning"><p>'
+              "<b>To review:</b> these columns are filled mostly on "
               "leads that converted, so they may be written only after a sale; they were kept as features. Check "
-              "that each is known before a lead converts, or leave it out (<code>--protected</code>).</p>"
+              "that each is known before a lead converts, or drop it from the data.</p>"
               + table(["Column", "Why"], [[e(str(x.get("column"))), e(str(x.get("reason")))] for x in doc["review"]])
               + "</div>" if doc["review"] else "")
     tiers = doc["tiers"]

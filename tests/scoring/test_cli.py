@@ -194,17 +194,18 @@ def test_train_and_score_print_counts_as_people_read_them_and_the_report_is_in_w
     y = (frame[facts["target"]] == "Y").to_numpy()
     # A field reps fill in mostly once a lead has converted: kept, but flagged for review.
     rng = np.random.default_rng(4)
-    frame["Follow-up notes"] = np.where(rng.random(len(frame)) < np.where(y, 0.5, 0.1), "called back", None)
+    frame["Webinar minutes"] = np.where(rng.random(len(frame)) < np.where(y, 0.5, 0.1),
+                                        rng.integers(5, 60, len(frame)).astype(float), np.nan)
     frame.to_csv(tmp_path / "leads.csv", index=False)
     trained = leadscore("train", "--csv", tmp_path / "leads.csv", "--target", facts["target"],
                         "--out", tmp_path / "m")
     assert trained.exit_code == 0, trained.output
     summary = json.loads((tmp_path / "m" / "model.json").read_text())
     assert f"on {summary['labelled_rows']:,} records ({summary['conversions']:,} conversions)" in trained.output
-    assert "to review (filled mostly on converted records, kept): Follow-up notes" in trained.output
+    assert "to review (filled mostly on converted records, kept): Webinar minutes" in trained.output
     if report_package_present():
         report = (tmp_path / "m" / "report.html").read_text()
-        assert 'id="review-warning"' in report and "Follow-up notes" in report
+        assert 'id="review-warning"' in report and "Webinar minutes" in report
         assert "Ranking quality (ROC AUC" in report and ">roc_auc<" not in report and ">share_A<" not in report
         assert f"{summary['labelled_rows']:,} labelled records" in report  # the count `train` printed
 
