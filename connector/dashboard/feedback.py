@@ -17,8 +17,8 @@ ACTIONS_SHOWN = 200
 def feedback(installation_id: int):
     scope = scope_or_404(installation_id)
     history = history_outcomes(scope)
-    empty = (f"No outcomes since scoring began; the {history.converted:,} conversions already in the synced "
-             "history are counted below") if history.converted else "No outcomes recorded yet"
+    empty = (f"No outcomes since scoring began.\nThe {history.converted:,} conversions already in the synced "
+             "history\nare counted below.") if history.converted else "No outcomes recorded yet"
     return render_template("dashboard/feedback.html", installation=scope.installation,
                            chart=conversion_chart(conversion_by_tier(scope), empty), overrides=override_rate_by_tier(scope),
                            health=health(scope), history=history)

@@ -20,8 +20,11 @@ def conversion_chart(series: dict[str, list[tuple[date, float, int]]], empty: st
         parts.append(f'<line x1="{PAD}" y1="{y:.1f}" x2="{WIDTH - PAD}" y2="{y:.1f}" stroke="#ddd"/>'
                      f'<text x="{PAD - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{share:.0%}</text>')
     if not weeks:
-        parts.append(f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" font-size="13">'
-                     f'{escape(empty)}</text></svg>')
+        lines = empty.split("\n")  # the chart is narrow: a longer note comes in lines
+        for index, line in enumerate(lines):
+            y = HEIGHT / 2 + 18 * (index - (len(lines) - 1) / 2)
+            parts.append(f'<text x="{WIDTH / 2}" y="{y:.0f}" text-anchor="middle" font-size="13">{escape(line)}</text>')
+        parts.append("</svg>")
         return Markup("".join(parts))
     x_of = {week: _x(index, len(weeks)) for index, week in enumerate(weeks)}
     for week in weeks[:: max(1, len(weeks) // 8)]:
