@@ -2,7 +2,11 @@
 smaller steps (2% of the file, at least 10,000 rows): how many times the bar moves, the rows scored per second, and what writing probabilities to 4
 decimals costs in ROC AUC (nothing a person could act on, if the figures agree to 4 places).
 
-"Before" is the same command with one step per 50,000 rows (the bar moved in 25% steps)."""
+"Before" is the same command with one step per 50,000 rows (the bar moved in 25% steps).
+
+Measured 2026-12-08 on the shared 2-core machine: steps 4 (25%) before, 20 (5%) after; 15,323 rows/s before,
+13,454 after; ROC AUC 0.939734 both with probabilities written to 4 decimals and unrounded. 2,000-row steps
+(100 of 1%) fell to 6,170 rows/s, hence the 10,000-row floor."""
 from __future__ import annotations
 
 import tempfile
