@@ -1,6 +1,6 @@
 """`leadscore score` on 200,000 rows (the shared lead set repeated), before and after the progress bar moved in
-smaller steps (2% of the file, at least 10,000 rows): how many times the bar moves, the rows scored per second, and what writing probabilities to 4
-decimals costs in ROC AUC (nothing a person could act on, if the figures agree to 4 places).
+smaller steps (2% of the file, at least 10,000 rows): how many times the bar moves, the rows scored per
+second, and what writing probabilities to 4 decimals costs in ROC AUC (nothing a person could act on, if the figures agree to 4 places).
 
 "Before" is the same command with one step per 50,000 rows (the bar moved in 25% steps).
 

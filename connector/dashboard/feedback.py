@@ -20,8 +20,8 @@ def feedback(installation_id: int):
     empty = (f"No outcomes since scoring began.\nThe {history.converted:,} conversions already in the synced "
              "history\nare counted below.") if history.converted else "No outcomes recorded yet"
     return render_template("dashboard/feedback.html", installation=scope.installation,
-                           chart=conversion_chart(conversion_by_tier(scope), empty), overrides=override_rate_by_tier(scope),
-                           health=health(scope), history=history)
+                           chart=conversion_chart(conversion_by_tier(scope), empty),
+                           overrides=override_rate_by_tier(scope), health=health(scope), history=history)
 
 
 @bp.get("/installations/<int:installation_id>/actions")

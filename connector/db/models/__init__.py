@@ -11,7 +11,8 @@ from .sync import SyncCursor, SyncKind, SyncRun, SyncStatus
 from .webhook_receipt import WebhookReceipt
 
 __all__ = [
-    "ActionLog", "AdminSession", "AdminUser", "ApiKey", "AuditEvent", "Base", "Crm", "CrmCatalog", "CurrentScore", "Installation",
+    "ActionLog", "AdminSession", "AdminUser", "ApiKey", "AuditEvent", "Base", "Crm", "CrmCatalog", "CurrentScore",
+    "Installation",
     "InstallationOwned", "InstallationStatus", "ModelVersion", "NurtureRule", "OutcomeEvent", "OverrideFeedback",
     "PointsRuleSet", "RecordSnapshot", "ScoreHistory",
     "StoredCredentials", "SyncCursor", "SyncKind", "SyncRun", "SyncStatus", "WebhookReceipt", "utcnow",
