@@ -9,6 +9,7 @@ import pytest
 
 from connector.db import get_session
 from connector.db.models import NurtureRule
+from connector.sandbox.server import SandboxServer
 from tests.app.conftest import database_url  # noqa: F401  (fixture)
 from tests.dashboard.conftest import app, live_server, page, user  # noqa: F401
 from tests.workers.conftest import sandbox_config, synced_portal
@@ -104,3 +105,55 @@ def test_while_hubspot_cannot_be_reached_the_form_says_so_and_still_saves(app, u
     assert "saved" in user.page.inner_text("body")
     [rule] = _saved_rules(app)
     assert rule.actions == [{"type": "enroll", "target_id": "5120"}]
+
+
+def test_salesforce_campaigns_and_fields_are_chosen_from_lists(app_for_salesforce, salesforce_sandbox, browser):
+    """The same form on a Salesforce installation: active campaigns (SOQL) and fields settable on Leads and
+    Contacts alike (describe)."""
+    from tests.dashboard.conftest import DashboardUser
+
+    app, installation_id, org = app_for_salesforce
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    try:
+        with SandboxServer(app) as server:
+            user = DashboardUser(context.new_page(), server.base_url)
+            user.sign_in()
+            user.open(f"/installations/{installation_id}/rules/new")
+            assert "Salesforce campaigns and properties are listed" in user.page.inner_text("#crm-lists")
+            campaigns = {label.split(" (")[0]: value for value, label in _options(user, "enroll_target_id").items()
+                         if value}
+            assert set(campaigns) == {"Nurture - Tier A", "Nurture - Tier B", "Webinar Follow-up"}
+            assert all(value.startswith("701") for value in campaigns.values())  # Campaign ids, not names
+            fields = _options(user, "set_property_name")
+            assert "Email" in fields and "Company" not in fields  # Company: a Lead field only
+            assert not [name for name in fields if name.startswith("LeadScore_")]
+
+            _fill_rule(user, "Tier A to the nurture campaign")
+            user.page.select_option("#enroll_target_id", campaigns["Nurture - Tier A"])
+            user.page.click("button[value=save]")
+            assert "saved" in user.page.inner_text("body")
+    finally:
+        context.close()
+    [rule] = _saved_rules(app)
+    assert rule.actions == [{"type": "enroll", "target_id": campaigns["Nurture - Tier A"]}]
+
+
+@pytest.fixture
+def app_for_salesforce(tmp_path, salesforce_sandbox):
+    from connector.db.models import AdminUser, Crm
+    from connector.security.passwords import hash_password
+    from tests.app.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+    from tests.nurture.test_sync_task import _salesforce_credentials
+    from tests.workers.conftest import install, make_app
+
+    org = salesforce_sandbox.add_org(leads=40, contacts=10, seed=3)
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'sf.sqlite'}", SALESFORCE_LOGIN_URL=salesforce_sandbox.base_url,
+                   SALESFORCE_CLIENT_ID=salesforce_sandbox.app.client_id,
+                   SALESFORCE_CLIENT_SECRET=salesforce_sandbox.app.client_secret)
+    installation_id = install(app, Crm.SALESFORCE,
+                              _salesforce_credentials(org.id, salesforce_sandbox.issue_tokens(org.id)), f"Org {org.id}")
+    with app.app_context():
+        get_session().add(AdminUser(email=ADMIN_EMAIL, password_hash=hash_password(ADMIN_PASSWORD)))
+        get_session().commit()
+    yield app, installation_id, org
+    app.extensions["db_engine"].dispose()
