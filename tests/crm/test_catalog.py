@@ -17,6 +17,7 @@ def test_hubspot_lists_enabled_workflows_and_writable_properties(hubspot_client,
     assert properties and all(not specs[name]["modificationMetadata"]["readOnlyValue"] for name in properties)
     assert "hs_lead_status" in properties and properties["jobtitle"] == specs["jobtitle"]["label"]
     assert not [name for name in properties if name.startswith("leadscore_")]
+    assert not {"hs_object_id", "lastmodifieddate", "createdate"} & set(properties)  # HubSpot refuses writes to them
 
     contact = next(r for batch in hubspot_client.pull_changed(None) for r in batch.records if r.properties.get("email"))
     hubspot_client.enroll(contact.crm_id, "contacts", targets[0].id)
