@@ -1,6 +1,7 @@
 """Training orchestration: labels, guards, split, cross-validated calibration, learner choice, tiers, metrics."""
 from __future__ import annotations
 
+import difflib
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -79,9 +80,21 @@ def fingerprint(frame: pd.DataFrame) -> str:
     return digest.hexdigest()[:16]
 
 
+def no_such_column(name: str, columns) -> TrainingError:
+    """The error for a column the data lacks, naming the closest columns it has (a typo, a case slip)."""
+    return TrainingError(f"there is no column named {name!r} in the data{did_you_mean(name, columns)}")
+
+
+def did_you_mean(name: str, columns) -> str:
+    """"; did you mean 'x'?" for the nearest of `columns`, compared case-insensitively; "" when none is near."""
+    by_folded = {str(c).lower(): str(c) for c in columns}
+    close = difflib.get_close_matches(str(name).lower(), list(by_folded), n=2, cutoff=0.6)
+    return f"; did you mean {' or '.join(repr(by_folded[c]) for c in close)}?" if close else ""
+
+
 def read_labels(frame: pd.DataFrame, options: TrainingOptions) -> pd.Series:
     if options.target not in frame:
-        raise TrainingError(f"there is no column named {options.target!r} in the data")
+        raise no_such_column(options.target, frame.columns)
     try:
         y = binary_labels(frame[options.target], options.positive)
     except ValueError as error:
@@ -275,7 +288,7 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
     missing = [c for c in (*options.keep, *options.segments) if c not in frame]
     missing += [c for c in (options.id_column, options.converted_at, options.created) if c and c not in frame]
     if missing:
-        raise TrainingError(f"there is no column named {missing[0]!r} in the data")
+        raise no_such_column(missing[0], frame.columns)
     y_all, window, censored = censored_labels(frame, y_all, schema, options)
     if y_all.dropna().nunique() < 2:
         raise TrainingError("no records old enough to have had their chance to convert hold both outcomes")
@@ -361,8 +374,9 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
     # The reference describes every record scored, as the score's does: the training rows alone leave out the
     # unlabelled ones (young records, Salesforce Contacts), whose mix differs and would read as drift at once.
     metadata["drift_reference"] = drift_reference(learner, builder.transform(frame), all_scores, builder)
-    report = build_report(options, model, y_hold, p_hold, hold_tiers, labelled.iloc[train_rows],
-                          labelled.iloc[hold_rows], X_hold, all_scores, excluded)
+    # Data quality is read on every labelled record (trained or held out), the count `train` reports.
+    report = build_report(options, model, y_hold, p_hold, hold_tiers, labelled, labelled.iloc[hold_rows], X_hold,
+                          all_scores, excluded)
     return TrainingResult(model, report, frame.index[y_all.notna().to_numpy()][hold_rows], excluded)
 
 
@@ -376,7 +390,7 @@ def build_report(options, model, y_hold, p_hold, hold_tiers, train_frame, hold_f
         title=options.title, learner=meta["learner"], learner_reason=meta["learner_reason"],
         y_true=y_hold.astype(int), probability=p_hold, tiers=hold_tiers, tier_cuts=model.tier_cuts,
         metrics=meta["metrics"], top_factors=top_factors(model.learner, X_hold, model.builder),
-        excluded=[e.as_dict() for e in excluded],
+        excluded=[e.as_dict() for e in excluded], review=list(meta.get("review", [])),
         segments={c: hold_frame[c].to_numpy() for c in options.segments},
         training_frame=train_frame, scores=all_scores, drift=model.drift(hold_frame).as_dict(),
         backtest=meta.get("backtest"))

@@ -99,13 +99,10 @@ def _year_problem(year: int) -> str | None:
 
 def labels(properties: Sequence[dict], settings: InstallationSettings) -> pd.Series:
     """"1" when the label property holds a positive value (HubSpot: the lifecycle stage; Salesforce:
-    IsConverted), else "0"; compared case-insensitively, as CRMs are inconsistent about "true"/"True".
-    A record whose object has no such property (a Salesforce Contact: the person a converted Lead became)
-    has no outcome of its own, "": scored, never trained on."""
-    positive = {str(v).strip().lower() for v in settings.label.positive_values}
-    name = settings.label.property
-    return pd.Series(["" if name not in p else str(int(str(p[name] or "").strip().lower() in positive))
-                      for p in properties], dtype="object")
+    IsConverted), else "0"; "" for a record with no outcome of its own: scored, never trained on
+    (`LabelDefinition.converted`)."""
+    outcomes = (settings.label.converted(p) for p in properties)
+    return pd.Series(["" if outcome is None else str(int(outcome)) for outcome in outcomes], dtype="object")
 
 
 def conversion_dates(properties: Sequence[dict], settings: InstallationSettings) -> pd.Series:

@@ -3,6 +3,7 @@ snapshots, and promotion by the registry's rule (`scoring.registry`: the challen
 unless its held-out ROC AUC, on the same rows, is worse by more than the tolerance)."""
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from scoring.evaluation import metrics as evaluate
 from scoring.model import ScoringModel
 from scoring.registry import DEFAULT_TOLERANCE
 from scoring.report import render as render_report
-from scoring.training import TrainingOptions, train
+from scoring.training import TrainingError, TrainingOptions, fingerprint, train
 
 from .frames import CONVERTED_AT_COLUMN, LABEL_COLUMN, conversion_dates, labels, record_frame, training_schema
 
@@ -31,6 +32,10 @@ class Promotion:
     reason: str
     challenger_auc: float | None = None
     champion_auc: float | None = None
+
+
+class NoNewData(TrainingError):
+    """The snapshots and options are those the latest version was trained on: it would come out again."""
 
 
 def champion(scope: InstallationScope) -> ModelVersion | None:
@@ -59,7 +64,8 @@ def train_challenger(scope: InstallationScope, client: CrmClient, learner: str =
     """Train on the snapshots (a seeded random `max_rows` of them when given), store the result as the next
     version, and promote it if it wins.
 
-    Raises `scoring.training.TrainingError` (one sentence) when the history cannot be trained on."""
+    Raises `scoring.training.TrainingError` (one sentence) when the history cannot be trained on, and
+    `NoNewData` when nothing changed since the latest version was trained."""
     settings = scope.installation.settings
     rows = _training_rows(scope, max_rows)
     frame = record_frame(rows, settings)
@@ -71,6 +77,10 @@ def train_challenger(scope: InstallationScope, client: CrmClient, learner: str =
     options = TrainingOptions(target=LABEL_COLUMN, learner=learner, protected=settings.protected_columns,
                               keep=settings.keep_columns, title=f"Lead scoring: installation {scope.installation_id}",
                               points_rules=rules_for(scope.installation), converted_at=CONVERTED_AT_COLUMN)
+    inputs = _inputs_fingerprint(frame, options, max_rows)
+    latest = scope.one_or_none(ModelVersion, ModelVersion.version == _next_version(scope) - 1)
+    if latest is not None and latest.fingerprint == inputs:
+        raise NoNewData(f"no new data since version {latest.version}")
     result = train(frame, options, schema=schema, progress=progress)
     model = result.model
     meta = model.summary()
@@ -78,7 +88,7 @@ def train_challenger(scope: InstallationScope, client: CrmClient, learner: str =
     version = ModelVersion(
         version=_next_version(scope), learner=meta["learner"], artefact=model.to_bytes(), features=meta["features"],
         excluded={e["column"]: e["reason"] for e in meta["excluded"]}, metrics=meta["metrics"],
-        fingerprint=meta["fingerprint"], is_champion=False, report_html=report_html, report_json=report_json,
+        fingerprint=inputs, is_champion=False, report_html=report_html, report_json=report_json,
         backtest=meta.get("backtest"))
     scope.add(version)
     scope.session.flush()
@@ -87,6 +97,18 @@ def train_challenger(scope: InstallationScope, client: CrmClient, learner: str =
         promote(scope, version)
     version.metrics = {**version.metrics, "promotion": decision.__dict__}
     return version, decision
+
+
+MODIFICATION_STAMPS = ("lastmodifieddate", "hs_lastmodifieddate", "SystemModstamp", "LastModifiedDate")
+
+
+def _inputs_fingerprint(frame: pd.DataFrame, options: TrainingOptions, max_rows: int | None) -> str:
+    """The training data and every option that changes what is learnt from it (a cold start's points model on a
+    sample is not what "Retrain now" trains on the same rows). Modification stamps are left out: writing the
+    scores back moves them on every record, and a record whose only change is its new score is not new data."""
+    digest = hashlib.sha256(fingerprint(frame.drop(columns=[c for c in MODIFICATION_STAMPS if c in frame])).encode())
+    digest.update(repr((options.learner, options.protected, options.keep, options.points_rules, max_rows)).encode())
+    return digest.hexdigest()[:16]
 
 
 def _training_rows(scope: InstallationScope, max_rows: int | None) -> list[dict]:

@@ -12,6 +12,7 @@ cause:
 from __future__ import annotations
 
 import logging
+import math
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -69,16 +70,22 @@ def train(self, installation_id: int, requested_by: str = "schedule") -> dict | 
         # The sync lock: a rescore-everything pass must not race a sync's writes of the same records.
         with _retrying(self, installation_id), installation_lock(installation_id, "sync", _lock_seconds()) as lock, \
                 _client(scope) as client:
+            # The dashboard follows a requested retraining by its task id: queued, training, then the outcome.
+            task_id = self.request.id
+            record_event(scope.session, requested_by, "model.training_started", installation_id, task_id=task_id)
+            scope.session.commit()
             try:
                 version, decision = train_challenger(scope, client)
             except TrainingError as exc:
-                log.warning("installation %s cannot be trained yet: %s", installation_id, exc)
-                record_event(scope.session, requested_by, "model.training_skipped", installation_id, reason=str(exc))
+                log.warning("installation %s not trained: %s", installation_id, exc)
+                record_event(scope.session, requested_by, "model.training_skipped", installation_id, reason=str(exc),
+                             task_id=task_id)
                 scope.session.commit()
                 return {"trained": False, "message": str(exc)}
             scope.session.commit()
             result = {"trained": True, "version": version.version, "promoted": decision.promoted,
-                      "reason": decision.reason}
+                      "reason": decision.reason, "challenger_auc": _finite(decision.challenger_auc),
+                      "champion_auc": _finite(decision.champion_auc), "task_id": task_id}
             if decision.promoted:
                 result["rescore"] = _rescore_all(scope, client, lock.check)
             # Last, so whoever waits on this event (the dashboard, `leadscore demo`) sees the rescoring done.
@@ -203,6 +210,11 @@ def _rescore_all(scope, client, heartbeat) -> dict:
     run.duration_seconds = (run.finished_at - run.started_at).total_seconds()
     scope.session.commit()
     return run.counts
+
+
+def _finite(value: float | None) -> float | None:
+    """A figure fit for a JSON column: PostgreSQL refuses NaN (an AUC on one class)."""
+    return None if value is None or math.isnan(value) else value
 
 
 @contextmanager

@@ -56,5 +56,8 @@ def _card(object_id: int, data: dict) -> dict:
             {"label": "Next step", "dataType": "STRING", "value": data["next_step"] or "—"},
             {"label": "Trend", "dataType": "STRING", "value": trend},
             {"label": "Scored", "dataType": "DATETIME", "value": scored_ms},
+            # The next step only where the record has one (a next-best action, when `card_data` carries it).
+            *([{"label": "Next step", "dataType": "STRING", "value": data["next_step"]}]
+              if data.get("next_step") else []),
         ],
     }

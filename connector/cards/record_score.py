@@ -13,7 +13,10 @@ TREND_POINTS = 10
 
 
 def card_data(scope: InstallationScope, crm_id: str, trend_points: int = TREND_POINTS) -> dict[str, Any] | None:
-    """None when the record has no score in this installation (another installation's record included)."""
+    """None when the record has no score in this installation (another installation's record included).
+
+    Both cards also show a `next_step` (text) when the data carries one, and nothing in its place otherwise:
+    a next-best action is computed elsewhere (issue 17) and added to this dict where one exists."""
     current = scope.session.scalars(scope.select(CurrentScore, CurrentScore.crm_id == crm_id)
                                     .order_by(CurrentScore.scored_at.desc()).limit(1)).first()
     if current is None:

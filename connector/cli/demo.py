@@ -265,17 +265,14 @@ class _Progress:
 
 def _summary(app, installation_id: int) -> dict:
     from connector.db import get_session
-    from connector.db.models import AuditEvent, CurrentScore, ModelVersion, RecordSnapshot, SyncKind, SyncRun
+    from connector.dashboard.model_figures import tier_rates
+    from connector.db.models import AuditEvent, CurrentScore, ModelVersion, SyncKind, SyncRun
     from connector.db.scope import InstallationScope
 
     with app.app_context():
         scope = InstallationScope.load(get_session(), installation_id)
         runs = scope.all(SyncRun, order_by=SyncRun.id)
         scores = scope.all(CurrentScore)
-        label = scope.installation.settings.label
-        positive = {v.lower() for v in label.positive_values}
-        converted = {s.crm_id: str(s.properties.get(label.property) or "").lower() in positive
-                     for s in scope.all(RecordSnapshot)}
         champion = scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))
         trained = scope.all(AuditEvent, AuditEvent.action == "model.trained", order_by=AuditEvent.id.desc(), limit=1)
         training = trained[0].detail if trained else {}
@@ -284,10 +281,9 @@ def _summary(app, installation_id: int) -> dict:
         api_calls = Counter()
         for run in runs:
             api_calls.update(run.api_calls or {})
-        conversion = {}
-        for tier in "ABCD":
-            in_tier = [converted.get(s.crm_id, False) for s in scores if (s.override_tier or s.tier) == tier]
-            conversion[tier] = round(sum(in_tier) / len(in_tier), 4) if in_tier else None
+        # The champion's held-out evaluation, as the dashboard shows it: one source for every figure.
+        conversion = {r.tier: None if r.rate is None else round(r.rate, 4)
+                      for r in tier_rates(champion.metrics or {})} if champion else dict.fromkeys("ABCD")
         ranked = sorted(scores, key=lambda s: -s.score)
         examples = [ranked[0], ranked[len(ranked) // 2], ranked[-1]] if ranked else []
         return {
@@ -323,7 +319,7 @@ def _print(summary: dict, crm: str, dashboard: str, password: str | None) -> Non
         click.echo(f"  trained v{trained['version']} ({trained['learner']})"
                    + (f", held-out ROC AUC {trained_auc:.3f}" if isinstance(trained_auc, float) else "")
                    + f": not promoted, {trained['reason']}")
-    click.echo("  tier   records   converted")
+    click.echo("  tier   records   converted (held-out records, as on the dashboard)")
     for tier in "ABCD":
         rate = summary["conversion_by_tier"][tier]
         click.echo(f"  {tier:<6} {summary['tiers'][tier]:>7,}   {'-' if rate is None else f'{rate:.1%}':>9}")

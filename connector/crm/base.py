@@ -134,6 +134,14 @@ class ScoreFieldNames:
 
 
 @dataclass(frozen=True)
+class CatalogItem:
+    """One choice a rule form offers: an id the CRM knows and the name an admin knows it by."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
 class ProvisionResult:
     created: list[str]
     already_present: list[str]
@@ -246,3 +254,13 @@ class CrmClient(abc.ABC):
     @abc.abstractmethod
     def enroll(self, crm_id: str, object_type: str, target_id: str) -> None:
         """Enroll the record in a workflow (HubSpot) or campaign (Salesforce); enrolling twice is harmless."""
+
+    @abc.abstractmethod
+    def enroll_targets(self) -> list[CatalogItem]:
+        """What `enroll` can take, read from the CRM now: active contact workflows (HubSpot) or active
+        campaigns (Salesforce), sorted by name."""
+
+    @abc.abstractmethod
+    def settable_properties(self) -> list[CatalogItem]:
+        """The record fields a rule may set, read from the CRM now: writable by the connector, not calculated,
+        not the connector's own score fields, sorted by label."""

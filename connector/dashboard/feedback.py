@@ -6,7 +6,7 @@ from flask import render_template, request
 
 from connector.db.models import ActionLog, NurtureRule
 from connector.nurture.chart import conversion_chart
-from connector.nurture.figures import conversion_by_tier, health, override_rate_by_tier
+from connector.nurture.figures import conversion_by_tier, health, history_outcomes, override_rate_by_tier
 
 from . import bp, scope_or_404
 
@@ -16,9 +16,12 @@ ACTIONS_SHOWN = 200
 @bp.get("/installations/<int:installation_id>/feedback")
 def feedback(installation_id: int):
     scope = scope_or_404(installation_id)
+    history = history_outcomes(scope)
+    empty = (f"No outcomes since scoring began.\nThe {history.converted:,} conversions already in the synced "
+             "history\nare counted below.") if history.converted else "No outcomes recorded yet"
     return render_template("dashboard/feedback.html", installation=scope.installation,
-                           chart=conversion_chart(conversion_by_tier(scope)), overrides=override_rate_by_tier(scope),
-                           health=health(scope))
+                           chart=conversion_chart(conversion_by_tier(scope), empty),
+                           overrides=override_rate_by_tier(scope), health=health(scope), history=history)
 
 
 @bp.get("/installations/<int:installation_id>/actions")

@@ -50,6 +50,14 @@ def tier_rates(metrics: dict[str, Any]) -> list[TierRate]:
             for tier in TIERS]
 
 
+def held_out_by_tier(metrics: dict[str, Any]) -> list[tuple[str, int, int, float | None]]:
+    """(tier, held-out records, converted, rate) per tier: the overview's figures as counts, for tables that set
+    them beside other rankings."""
+    rows = _number(metrics.get("rows")) or 0
+    return [(r.tier, round(r.share * rows), round((r.rate or 0.0) * r.share * rows), r.rate)
+            for r in tier_rates(metrics)]
+
+
 def headline(metrics: dict[str, Any]) -> str | None:
     """One sentence on what the model is worth, from its held-out rows: the share of conversions landing in
     tiers A–B, against the share of records there."""

@@ -11,6 +11,7 @@ from connector.db.models import AuditEvent, CurrentScore, Installation, Installa
 
 from . import bp, scope_or_404
 from .model_figures import headline, named_metrics, outcomes, tier_rates
+from .retraining import latest_retraining
 from .setup import crm_setups
 
 RUNS_SHOWN = 50
@@ -45,7 +46,7 @@ def installation(installation_id: int):
     runs = scope.all(SyncRun, order_by=SyncRun.started_at.desc(), limit=5)
     return render_template("dashboard/installation.html", installation=scope.installation,
                            distribution=distribution, total=total, champion=champion, runs=runs,
-                           **_model_context(champion))
+                           retraining=latest_retraining(scope), **_model_context(champion))
 
 
 @bp.get("/installations/<int:installation_id>/runs")
@@ -78,7 +79,7 @@ def sync_now(installation_id: int):
 
 @bp.post("/installations/<int:installation_id>/retrain")
 def retrain_now(installation_id: int):
-    return _enqueue(installation_id, jobs.TRAIN, "train.requested", "Retraining queued.")
+    return _enqueue(installation_id, jobs.TRAIN, "train.requested", "Retraining queued: this page follows it.")
 
 
 def _enqueue(installation_id: int, task_name: str, action: str, message: str):

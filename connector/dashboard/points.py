@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 
 from connector.db.audit import record_event
+from connector.db.models import ModelVersion
 from connector.nurture.points_rules import (champion_model, compare, features_of, parse_rules, rules_for,
                                             rules_text, save_rules)
 
 from . import bp, scope_or_404
+from .model_figures import held_out_by_tier
 from .points_words import in_words, rounded
 
 
@@ -37,6 +39,9 @@ def points_rules(installation_id: int):
 
 
 def _render(scope, features, text, problems, comparison, saved, rules):
+    champion = scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))
+    metrics = champion.metrics if champion is not None else {}
     return render_template("dashboard/points.html", installation=scope.installation, features=features,
                            text=text, problems=problems, comparison=comparison, saved=saved,
-                           words=in_words(rules, features))
+                           words=in_words(rules, features), held_out=held_out_by_tier(metrics) if metrics else [],
+                           held_out_auc=metrics.get("roc_auc"))

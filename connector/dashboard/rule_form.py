@@ -32,8 +32,17 @@ def _value(form: MultiDict, key: str, errors: dict[str, str]) -> Any:
         return None
 
 
+# While the CRM cannot be reached the form offers a text box beside each list (`<field>_typed`), for what was
+# created in the CRM since the list was last read; a typed value wins over the list's.
+TYPED_SUFFIX = "_typed"
+
+
 def parse_rule(form: MultiDict) -> tuple[str, dict[str, Any], list[dict[str, Any]], dict[str, str]]:
     errors: dict[str, str] = {}
+    form = MultiDict(form)
+    for key in list(form):
+        if key.endswith(TYPED_SUFFIX) and form.get(key, "").strip():
+            form[key[:-len(TYPED_SUFFIX)]] = form[key]
     kind = form.get("trigger_type", "")
     trigger: dict[str, Any] = {"type": kind}
     needed = {"enters_tier": ("tier",), "moves": ("direction", "by"), "crosses": ("direction", "threshold")}
@@ -47,6 +56,12 @@ def parse_rule(form: MultiDict) -> tuple[str, dict[str, Any], list[dict[str, Any
                 action[key] = _value(form, f"{action_type}_{key}", errors)
             actions.append(action)
     return form.get("name", "").strip(), trigger, actions, errors
+
+
+def chosen_values(actions: list[dict[str, Any]]) -> dict[str, str]:
+    """The list-backed choices in `actions`, keyed by their form field (see `connector.nurture.catalog.FIELDS`)."""
+    keys = {"enroll": ("target_id", "enroll_target_id"), "set_property": ("name", "set_property_name")}
+    return {keys[a["type"]][1]: str(a.get(keys[a["type"]][0]) or "") for a in actions if a["type"] in keys}
 
 
 def form_values(rule: NurtureRule | None) -> dict[str, str]:

@@ -6,10 +6,12 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from connector.db.audit import record_event
 from connector.db.models import NurtureRule
-from connector.db.rules import TIERS, rule_errors
+from connector.db.rules import TIERS, rule_errors, trigger_errors
+from connector.nurture.catalog import choice_errors, rule_choices
+from connector.nurture.rule_preview import preview
 
 from . import bp, scope_or_404
-from .rule_form import form_values, parse_rule, property_names, template_errors
+from .rule_form import chosen_values, form_values, parse_rule, template_errors
 
 
 @bp.get("/installations/<int:installation_id>/rules")
@@ -28,13 +30,20 @@ def rule_form(installation_id: int, rule_id: int | None = None):
         rule = scope.get(NurtureRule, rule_id)
         if rule is None:
             abort(404, f"There is no rule {rule_id} in this installation.")
+    choices = rule_choices(scope)
     if request.method == "GET":
-        return _render(scope, rule, form_values(rule), {})
+        return _render(scope, rule, form_values(rule), {}, choices)
 
     name, trigger, actions, errors = parse_rule(request.form)
-    errors = {**template_errors(scope, actions), **rule_errors(name, trigger, actions), **errors}
+    if request.form.get("intent") == "preview":  # count what the rule would match; nothing is saved
+        errors = trigger_errors(trigger) or errors
+        counted = None if errors else preview(scope, trigger, scope.installation.settings.model_swaps_fire_rules)
+        return _render(scope, rule, request.form, errors, choices,
+                       counted.in_words(trigger) if counted else None), 422 if errors else 200
+    errors = {**template_errors(scope, actions), **rule_errors(name, trigger, actions),
+              **choice_errors(choices, chosen_values(actions)), **errors}
     if errors:
-        return _render(scope, rule, request.form, errors), 422
+        return _render(scope, rule, request.form, errors, choices), 422
     enabled = request.form.get("enabled") == "on"
     if rule is None:
         rule = scope.add(NurtureRule(name=name, trigger=trigger, actions=actions, enabled=enabled, version=1))
@@ -51,6 +60,6 @@ def rule_form(installation_id: int, rule_id: int | None = None):
     return redirect(url_for("dashboard.rules", installation_id=installation_id))
 
 
-def _render(scope, rule, values, errors):
+def _render(scope, rule, values, errors, choices, preview_text=None):
     return render_template("dashboard/rule_form.html", installation=scope.installation, rule=rule, values=values,
-                           errors=errors, tiers=TIERS, property_names=sorted(property_names(scope) or ()))
+                           errors=errors, tiers=TIERS, choices=choices, preview_text=preview_text)

@@ -65,6 +65,14 @@ class LabelDefinition:
     property: str = "lifecyclestage"
     positive_values: tuple[str, ...] = ("customer",)
 
+    def converted(self, properties: dict) -> bool | None:
+        """Compared case-insensitively, as CRMs are inconsistent about "true"/"True". None when the record has
+        no such property (a Salesforce Contact, the person a converted Lead became): no outcome of its own."""
+        if self.property not in properties:
+            return None
+        return str(properties[self.property] or "").strip().lower() in {str(v).strip().lower()
+                                                                        for v in self.positive_values}
+
 
 @dataclass(frozen=True)
 class Segment:

@@ -10,7 +10,7 @@ WIDTH, HEIGHT, PAD = 640, 260, 40
 
 
 def conversion_chart(series: dict[str, list[tuple[date, float, int]]], title: str = "Conversion rate by tier, per week",
-                     line: str = "Tier") -> Markup:
+                     line: str = "Tier", empty: str = "No outcomes recorded yet") -> Markup:
     weeks = sorted({week for points in series.values() for week, _, _ in points})
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
              f'height="{HEIGHT}" role="img" aria-labelledby="conv-title" class="chart">',
@@ -21,8 +21,11 @@ def conversion_chart(series: dict[str, list[tuple[date, float, int]]], title: st
         parts.append(f'<line x1="{PAD}" y1="{y:.1f}" x2="{WIDTH - PAD}" y2="{y:.1f}" stroke="#ddd"/>'
                      f'<text x="{PAD - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{share:.0%}</text>')
     if not weeks:
-        parts.append(f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" font-size="13">'
-                     'No outcomes recorded yet</text></svg>')
+        lines = empty.split("\n")  # the chart is narrow: a longer note comes in lines
+        for index, text in enumerate(lines):
+            y = HEIGHT / 2 + 18 * (index - (len(lines) - 1) / 2)
+            parts.append(f'<text x="{WIDTH / 2}" y="{y:.0f}" text-anchor="middle" font-size="13">{escape(text)}</text>')
+        parts.append("</svg>")
         return Markup("".join(parts))
     x_of = {week: _x(index, len(weeks)) for index, week in enumerate(weeks)}
     for week in weeks[:: max(1, len(weeks) // 8)]:

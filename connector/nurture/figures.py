@@ -65,6 +65,41 @@ def conversion_by_tier(scope: InstallationScope) -> dict[str, list[tuple[date, f
     return series
 
 
+@dataclass(frozen=True)
+class HistoryOutcomes:
+    """Outcomes the synced records already held, by the tier each record has today."""
+
+    by_tier: list[tuple[str, int, int]]  # (tier, converted, records with an outcome field)
+
+    @property
+    def converted(self) -> int:
+        return sum(converted for _, converted, _ in self.by_tier)
+
+    @property
+    def records(self) -> int:
+        return sum(records for _, _, records in self.by_tier)
+
+
+def history_outcomes(scope: InstallationScope) -> HistoryOutcomes:
+    """Conversions present in the synced history (the label the models learn from), counted by today's tier,
+    so the page has figures before the first outcome arrives after scoring began."""
+    label = scope.installation.settings.label
+    tiers = dict(scope.session.execute(
+        select(CurrentScore.crm_id, func.coalesce(CurrentScore.override_tier, CurrentScore.tier))
+        .where(CurrentScore.installation_id == scope.installation_id)).all())
+    counts = {tier: [0, 0] for tier in TIERS}
+    for crm_id, properties in scope.session.execute(
+            select(RecordSnapshot.crm_id, RecordSnapshot.properties)
+            .where(RecordSnapshot.installation_id == scope.installation_id)):
+        outcome = label.converted(properties or {})
+        tier = tiers.get(crm_id)
+        if outcome is None or tier not in counts:
+            continue
+        counts[tier][0] += outcome
+        counts[tier][1] += 1
+    return HistoryOutcomes([(tier, converted, records) for tier, (converted, records) in counts.items()])
+
+
 def override_rate_by_tier(scope: InstallationScope) -> list[tuple[str, int, int, float]]:
     """(model tier, records overridden, records in that tier now, rate) for A to D."""
     db, installation_id = scope.session, scope.installation_id

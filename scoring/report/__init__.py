@@ -33,6 +33,25 @@ CAPTIONS = {
 }
 
 
+# The measures in words, in the order shown, each formatted as what it is; others stay in the JSON only.
+MEASURES = (
+    ("roc_auc", "Ranking quality (ROC AUC; 0.5 is a coin toss, 1 is perfect)", "{:.3f}"),
+    ("top_decile_capture", "Share of conversions among the top-scored 10% of leads", "{:.0%}"),
+    ("lift_top_decile", "The top 10% convert this many times as often as average", "{:.1f}×"),
+    ("base_rate", "Leads that converted overall", "{:.1%}"),
+    ("pr_auc", "Precision–recall AUC (higher is better)", "{:.3f}"),
+    ("brier", "Probability error (Brier score; lower is better)", "{:.3f}"),
+    ("log_loss", "Log loss (lower is better)", "{:.3f}"),
+    ("baseline_logistic_roc_auc", "A simple baseline's ranking quality, for comparison", "{:.3f}"),
+    ("cv_roc_auc", "Ranking quality across cross-validation folds (training rows)", "{:.3f}"),
+)
+
+
+def measures_in_words(metrics: dict) -> list[list[str]]:
+    return [[html.escape(label), fmt.format(metrics[key])] for key, label, fmt in MEASURES
+            if metrics.get(key) is not None]
+
+
 def tier_summary(data: ReportData) -> list[dict]:
     y = np.asarray(data.y_true).astype(int)
     tiers = np.asarray(data.tiers).astype(str)
@@ -60,6 +79,7 @@ def report_json(data: ReportData) -> dict:
         "held_out": {"rows": int(len(data.y_true)), "conversion_rate": float(np.mean(data.y_true))},
         "drift": data.drift,
         "backtest": data.backtest,
+        "review": data.review,
     }
 
 
@@ -89,7 +109,13 @@ def render_html(data: ReportData, doc: dict) -> str:
     headline = (f"<p>Model: <b>{e(data.learner)}</b> ({e(data.learner_reason)}). Checked on "
                 f"{doc['held_out']['rows']:,} leads kept aside from training, of which "
                 f"{pct(doc['held_out']['conversion_rate'])} converted.</p>")
-    metrics = table(["Measure", "Value"], [[e(k), "–" if v is None else f"{v:.4f}"] for k, v in m.items()])
+    metrics = table(["Measure", "Value"], measures_in_words(m))
+    review = ('<div class="warning" id="review-warning"><p>'
+              "<b>To review:</b> these columns are filled mostly on "
+              "leads that converted, so they may be written only after a sale; they were kept as features. Check "
+              "that each is known before a lead converts, or drop it from the data.</p>"
+              + table(["Column", "Why"], [[e(str(x.get("column"))), e(str(x.get("reason")))] for x in doc["review"]])
+              + "</div>" if doc["review"] else "")
     tiers = doc["tiers"]
     tier_rows = [[t["tier"], f"{t['lowest_score']:.0f}", f"{t['count']:,}", pct(t["conversion_rate"]),
                   f"{t['lift']:.2f}x"] for t in tiers]
@@ -107,7 +133,7 @@ def render_html(data: ReportData, doc: dict) -> str:
                 if data.excluded else "<p>No columns were left out.</p>")
     q = doc["data_quality"]
     missing = [[e(c), pct(v)] for c, v in q["missing_rate"].items() if v > 0][:25]
-    quality = (f"<p>{q['rows']:,} records, {q['columns']} columns, {q['duplicate_rows']:,} exact duplicate rows. "
+    quality = (f"<p>{q['rows']:,} labelled records (trained on or held out), {q['columns']} columns, {q['duplicate_rows']:,} exact duplicate rows. "
                f"Constant columns (one value everywhere, so useless): "
                f"{e(', '.join(q['constant_columns'])) or 'none'}.</p>"
                + (table(["Column", "Missing"], missing) if missing else "<p>No missing values.</p>"))
@@ -125,7 +151,7 @@ def render_html(data: ReportData, doc: dict) -> str:
                                      [t["lift"] for t in tiers]), CAPTIONS["tiers"]) + table(
         ["Tier", "Lowest score", "Leads", "Converted", "Lift"], tier_rows)
     return TEMPLATE.format(title=e(data.title), body="".join([
-        section("Summary", headline + metrics, "summary"),
+        section("Summary", headline + review + metrics, "summary"),
         section("Backtest on held-out history", backtest_html(doc["backtest"]), "backtest"),
         section("How well the score ranks leads", plots_html, "quality-of-ranking"),
         section("Tiers", tier_html, "tiers"),
@@ -155,6 +181,7 @@ section {{ margin-bottom: 2.5em; }} figure {{ display: inline-block; margin: 0 1
 figcaption {{ font-size: .9em; color: #555; }} table {{ border-collapse: collapse; margin: .5em 0; }}
 td, th {{ border-bottom: 1px solid #ddd; padding: .3em .7em; text-align: left; }}
 .flag {{ color: #b42318; font-weight: bold; }} .note {{ font-size: .9em; color: #555; }}
+.warning {{ border-left: 4px solid #d68a00; background: #fff8e6; padding: .2em 1em; margin: 1em 0; }}
 </style></head>
 <body><h1>{title}</h1>
 {body}

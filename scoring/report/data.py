@@ -1,7 +1,7 @@
 """Everything the model report shows, gathered by training (the contract between pipeline and report)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,8 @@ class ReportData:
     top_factors: list[tuple[str, float]]   # (label, mean |contribution|) over held-out rows, largest first
     excluded: list[dict]          # [{"column": ..., "reason": ...}]
     segments: dict[str, np.ndarray]  # segment column -> held-out raw values, for the fairness table
-    training_frame: pd.DataFrame  # the raw records trained on (missing rates, constants, duplicates)
+    training_frame: pd.DataFrame  # every labelled record, trained or held out (missing rates, constants, duplicates)
     scores: np.ndarray            # scores 0-100 of all rows at training time (score distribution)
     drift: dict | None = None     # DriftReport.as_dict() of the held-out rows against the training reference
     backtest: dict | None = None  # scoring.evaluation.backtest of the held-out rows
+    review: list[dict] = field(default_factory=list)  # kept columns to check: [{"column": ..., "reason": ...}]

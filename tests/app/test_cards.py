@@ -140,3 +140,14 @@ def test_hubspot_card_puts_tier_first_what_lowered_a_low_score_first_and_marks_a
     assert values["Why"] == ("▼ No company size (−9); ▼ Bounced email (−8); ▲ Visited pricing 5 times (+12); "
                             "▲ Opened 3 emails (+5)")
     assert values["Trend"] == "18 → 21 → [model v2] 12"
+
+
+def test_the_hubspot_card_lists_a_next_step_only_when_the_record_has_one():
+    from connector.cards.hubspot import _card
+
+    data = {"tier": "B", "score": 61, "reasons": ["▲ Asked for a demo (+14)"], "trend": [],
+            "scored_at": "2026-12-07T10:00:00+00:00"}
+    labels = [p["label"] for p in _card(101, data)["properties"]]
+    assert "Next step" not in labels
+    with_step = _card(101, {**data, "next_step": "Send the pricing sheet"})["properties"]
+    assert {"label": "Next step", "dataType": "STRING", "value": "Send the pricing sheet"} in with_step

@@ -40,6 +40,14 @@ def test_points_rules_are_checked_compared_and_saved_in_the_browser(app, user, h
     assert [row[1:] for row in words] == [["at least 3", "+20"], ["is Software", "+10"], ["below 2", "-15"]]
     assert all(row[0] and "_" not in row[0] for row in words), words  # labels, not property names
     assert "your points rules" in comparison and "current model" in comparison
+    # The current model's row is the overview's held-out evaluation, figure for figure: one source.
+    model_row = [cell.inner_text().split()[0] for cell in user.page.query_selector_all("#model-held-out td")][1:]
+    user.open(f"/installations/{installation_id}")
+    overview = [span.inner_text().split(" · ")[0] for span in user.page.query_selector_all("#conversion-by-tier .muted")]
+    assert model_row == overview and len(model_row) == 4, (model_row, overview)
+    user.open(f"/installations/{installation_id}/points")
+    user.page.fill("#rules", "pricing_page_views >= 3 : 20\nindustry == Software : 10\nhs_analytics_num_visits < 2 : -15")
+    user.page.click("button[value=compare]")
     user.screenshot("nurture-points-rules")
 
     user.page.click("button[value=save]")

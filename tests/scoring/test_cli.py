@@ -1,6 +1,7 @@
 """`leadscore train` / `leadscore score` as a user runs them, on the X Education set and on unseen shapes."""
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
@@ -178,3 +179,39 @@ def test_scoring_a_csv_without_any_model_column_is_one_sentence(x_education_mode
     result = leadscore("score", "--model", out, "--csv", tmp_path / "other.csv", "--out", tmp_path / "o.csv")
     lines = result.output.strip().splitlines()
     assert result.exit_code != 0 and len(lines) == 1 and "has none of the columns the model reads" in lines[0]
+
+
+def test_an_unknown_target_says_which_column_was_meant(leadscore, tmp_path):
+    (tmp_path / "data.csv").write_text("visits,Converted\n1,0\n2,1\n3,0\n")
+    result = leadscore("train", "--csv", tmp_path / "data.csv", "--target", "converted", "--out", tmp_path / "m")
+    lines = result.output.strip().splitlines()
+    assert result.exit_code != 0 and len(lines) == 1
+    assert lines[0] == "Error: There is no column named 'converted' in the data; did you mean 'Converted'?"
+
+
+def test_train_and_score_print_counts_as_people_read_them_and_the_report_is_in_words(leadscore, tmp_path):
+    frame, facts = b2b_leads(n=3000, seed=4)
+    y = (frame[facts["target"]] == "Y").to_numpy()
+    # A field reps fill in mostly once a lead has converted: kept, but flagged for review.
+    rng = np.random.default_rng(4)
+    frame["Webinar minutes"] = np.where(rng.random(len(frame)) < np.where(y, 0.5, 0.1),
+                                        rng.integers(5, 60, len(frame)).astype(float), np.nan)
+    frame.to_csv(tmp_path / "leads.csv", index=False)
+    trained = leadscore("train", "--csv", tmp_path / "leads.csv", "--target", facts["target"],
+                        "--out", tmp_path / "m")
+    assert trained.exit_code == 0, trained.output
+    summary = json.loads((tmp_path / "m" / "model.json").read_text())
+    assert f"on {summary['labelled_rows']:,} records ({summary['conversions']:,} conversions)" in trained.output
+    assert "to review (filled mostly on converted records, kept): Webinar minutes" in trained.output
+    if report_package_present():
+        report = (tmp_path / "m" / "report.html").read_text()
+        assert 'id="review-warning"' in report and "Webinar minutes" in report
+        assert "Ranking quality (ROC AUC" in report and ">roc_auc<" not in report and ">share_A<" not in report
+        assert f"{summary['labelled_rows']:,} labelled records" in report  # the count `train` printed
+
+    scored = leadscore("score", "--model", tmp_path / "m", "--csv", tmp_path / "leads.csv",
+                       "--out", tmp_path / "scores.csv")
+    assert scored.exit_code == 0, scored.output
+    assert "Scored 3,000 records" in scored.output
+    probabilities = (tmp_path / "scores.csv").read_text().splitlines()[1:]
+    assert all(len(line.split(",")[2].partition(".")[2]) <= 4 for line in probabilities)

@@ -33,11 +33,12 @@ from connector.experiment.assignment import arms_for
 from connector.nurture.feedback import add_once, record_override
 from connector.nurture.signing import webhook_signing_key
 from connector.privacy.opt_out import is_opted_out
+from connector.nurture.triggers import fires
 
 from ..transitions import TierTransition
 from .actions import ActionContext, ActionRequest, idempotency_key, perform
 from .templates import TemplateFailed
-from .triggers import fires, occurrence_label
+from .triggers import occurrence_label
 
 log = logging.getLogger(__name__)
 

@@ -1,34 +1,7 @@
-"""Does a rule's trigger fire for a transition? The trigger shapes are defined in `connector.db.rules`."""
+"""The label that names one occurrence of a transition; whether a trigger fires is `connector.nurture.triggers`."""
 from __future__ import annotations
 
-from typing import Any
-
-from connector.db.rules import TIERS
-
 from ..transitions import TierTransition
-
-# A is the best tier: moving "up" means towards A, so the rank falls.
-_RANK = {tier: rank for rank, tier in enumerate(TIERS)}
-
-
-def fires(trigger: dict[str, Any], transition: TierTransition) -> bool:
-    kind = trigger.get("type")
-    if kind == "enters_tier":
-        return transition.new_tier == trigger.get("tier") and transition.old_tier != transition.new_tier
-    if kind == "moves":
-        if transition.old_tier not in _RANK or transition.new_tier not in _RANK:
-            return False  # a first score is not a move
-        rise = _RANK[transition.old_tier] - _RANK[transition.new_tier]
-        step = rise if trigger.get("direction") == "up" else -rise
-        return step >= int(trigger.get("by", 1))
-    if kind == "crosses":
-        if transition.old_score is None:
-            return False
-        threshold = int(trigger["threshold"])
-        if trigger.get("direction") == "up":
-            return transition.old_score < threshold <= transition.new_score
-        return transition.new_score < threshold <= transition.old_score
-    return False
 
 
 def occurrence_label(transition: TierTransition) -> str:

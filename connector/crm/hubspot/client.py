@@ -21,13 +21,13 @@ from hubspot.crm.objects.tasks import SimplePublicObjectInputForCreate
 from hubspot.crm.properties import OptionInput, PropertyCreate, PropertyGroupCreate
 from urllib3.util.retry import Retry
 
-from ..base import (CrmClient, CrmEndpoints, CrmRecord, Credentials, FieldWrite, OpenGate, PropertySpec,
+from ..base import (CatalogItem, CrmClient, CrmEndpoints, CrmRecord, Credentials, FieldWrite, OpenGate, PropertySpec,
                     ProvisionResult, RecordBatch, RecordRejectedInfo, RequestGate, ScoreFieldNames, TokenSaver,
                     WriteResult, task_marker)
 from ..errors import AuthExpired, CrmRequestInvalid, CrmUnavailable, RecordRejected
 from ..pacing import Pacer
 from ..retry import RetryPolicy, call_with_retries
-from . import oauth
+from . import catalog, oauth
 from .errors import SDK_ERRORS, TRANSPORT_ERRORS, RequestRefused, from_sdk, from_status
 from .fields import GROUP_LABEL, GROUP_NAME, hubspot_score_fields, property_spec, pull_properties, score_properties
 from .pull import OBJECT_TYPE, epoch_ms, open_window, pull_window, to_record
@@ -232,6 +232,24 @@ class HubSpotClient(CrmClient):
                 raise from_status(answer.status_code, answer.headers, answer.content)
 
         self._request("action", send, answers=False)
+
+    def enroll_targets(self) -> list[CatalogItem]:
+        url = f"{self.endpoints.api_base}{catalog.WORKFLOWS_PATH}"
+
+        def send() -> Any:
+            answer = self._http.get(url, timeout=REQUEST_TIMEOUT,
+                                    headers={"Authorization": f"Bearer {self._credentials.access_token}"})
+            if answer.status_code >= 300:
+                raise from_status(answer.status_code, answer.headers, answer.content)
+            try:
+                return answer.json()
+            except ValueError:
+                raise CrmUnavailable("HubSpot answered the workflow list with unreadable JSON") from None
+
+        return catalog.workflow_items(self._request("read", send))
+
+    def settable_properties(self) -> list[CatalogItem]:
+        return catalog.property_items(self._all_properties(), self._names)
 
     # -- internals -----------------------------------------------------------------------------------
 

@@ -18,12 +18,12 @@ import requests
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError
 
-from ..base import (CrmClient, CrmEndpoints, CrmRecord, Credentials, FieldWrite, OpenGate, PropertySpec,
+from ..base import (CatalogItem, CrmClient, CrmEndpoints, CrmRecord, Credentials, FieldWrite, OpenGate, PropertySpec,
                     ProvisionResult, RecordBatch, RecordRejectedInfo, RequestGate, ScoreFieldNames, TokenSaver,
                     WriteResult, task_marker)
 from ..errors import AuthExpired, CrmRequestInvalid, RecordRejected
 from ..retry import RetryPolicy, call_with_retries
-from . import bulk, ingest, oauth
+from . import bulk, catalog, ingest, oauth
 from .bulk import BULK_THRESHOLD
 from .ingest import INGEST_THRESHOLD
 from .errors import TRANSPORT_ERRORS, RequestRefused, from_sdk
@@ -250,6 +250,12 @@ class SalesforceClient(CrmClient):
         except RequestRefused as exc:
             if exc.code != "DUPLICATE_VALUE":
                 raise RecordRejected(str(crm_id), str(exc), exc.code) from None
+
+    def enroll_targets(self) -> list[CatalogItem]:
+        return catalog.campaign_items(row for rows in self._query_batches(catalog.ACTIVE_CAMPAIGNS) for row in rows)
+
+    def settable_properties(self) -> list[CatalogItem]:
+        return catalog.field_items({name: self._describe(name) for name in OBJECTS}, self._names)
 
     # -- internals -----------------------------------------------------------------------------------
 

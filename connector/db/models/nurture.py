@@ -42,3 +42,16 @@ class ActionLog(InstallationOwned, Base):
     outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CrmCatalog(InstallationOwned, Base):
+    """The last list of one kind ("enroll_targets", "settable_properties") read from the CRM for the rule form,
+    kept so the form still offers it while the CRM cannot be reached."""
+
+    __tablename__ = "crm_catalogs"
+    __table_args__ = (UniqueConstraint("installation_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    items: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)  # [{"id", "label"}]
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)

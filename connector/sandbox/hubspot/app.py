@@ -14,7 +14,7 @@ from ..faults import Faults
 from ..limits import DailyAllowance, RollingWindow
 from . import contacts, engagements, inspect, oauth, properties, search
 from .http import error
-from .seed import owners, seed_csv, seed_people, standard_schema
+from .seed import owners, seed_csv, seed_people, standard_schema, workflows
 from .store import IdSequence, Portal, iso
 from .webhooks import WebhookDispatcher
 
@@ -64,6 +64,7 @@ class HubSpotSandbox:
         with self.lock:
             portal = Portal(id=FIRST_PORTAL_ID + len(self._portals))
             portal.owners = owners(portal.id, stamp)
+            portal.workflows = workflows(stamp)
             standard_schema(portal, stamp)
             if csv is not None:
                 seed_csv(portal, csv, stamp, self.next_id)

@@ -1,5 +1,5 @@
 """What nurture rules do in HubSpot: owners, tasks with their contact associations (v3 create and the v4
-association endpoints the SDK uses), and legacy workflow enrollment. Everything is recorded on the portal
+association endpoints the SDK uses), and the legacy workflow list and enrollment. Everything is recorded on the portal
 so tests can read what happened."""
 from __future__ import annotations
 
@@ -151,6 +151,13 @@ def _association_type(spec: dict) -> dict:
     if spec.get("label"):
         answer["label"] = spec["label"]
     return answer
+
+
+@blueprint.get("/automation/v3/workflows")
+@api("read")
+def list_workflows(portal):
+    """The legacy v3 list: every contact-based workflow, metadata only, in one unpaged answer."""
+    return json_response(200, {"workflows": portal.workflows})
 
 
 @blueprint.post("/automation/v2/workflows/<workflow_id>/enrollments/contacts/<email>")

@@ -8,7 +8,7 @@ from .http import api, error, json_response, sandbox
 from .store import FIELD_TYPES, FIELD_TYPES_FOR, PROPERTY_TYPES, Portal, epoch_ms, iso
 
 blueprint = Blueprint("hubspot_properties", __name__)
-READ_ONLY = {"hs_object_id", "lastmodifieddate", "createdate"}
+READ_ONLY = {"hs_object_id", "lastmodifieddate", "createdate"}  # refused on write, and said so in their definitions
 
 
 def definition(name: str, label: str, type_: str, field_type: str, group: str = "contactinformation",
@@ -19,7 +19,7 @@ def definition(name: str, label: str, type_: str, field_type: str, group: str = 
             "hubspotDefined": not custom, "createdAt": iso(created_ms), "updatedAt": iso(created_ms),
             "options": [_option(o, i) for i, o in enumerate(options)],
             "modificationMetadata": {"archivable": custom, "readOnlyDefinition": not custom,
-                                     "readOnlyValue": calculated}}
+                                     "readOnlyValue": calculated or name in READ_ONLY}}
 
 
 def _option(option, order: int) -> dict:

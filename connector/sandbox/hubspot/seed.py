@@ -80,6 +80,18 @@ def owners(portal_id: int, created_ms: int) -> list[dict]:
             for i, (first, last) in enumerate(OWNER_NAMES)]
 
 
+# A portal's contact workflows, as the v3 list shows them; the disabled one is there to be left out of choices.
+WORKFLOWS = ((4821, "Tier A: hand to sales", True), (4822, "Re-engage cold leads", True),
+             (4823, "Welcome series (paused)", False))
+
+
+def workflows(created_ms: int) -> list[dict]:
+    return [{"id": workflow_id, "name": name, "type": "DRIP_DELAY", "enabled": enabled, "insertedAt": created_ms,
+             "updatedAt": created_ms, "contactListIds": {"enrolled": workflow_id * 10, "active": workflow_id * 10 + 1,
+                                                         "completed": workflow_id * 10 + 2}}
+            for workflow_id, name, enabled in WORKFLOWS]
+
+
 def seed_people(portal: Portal, count: int, seed: int, now: datetime, next_id) -> None:
     for person in generate_people(count, seed=seed, now=now):
         created = int(person.created_at.timestamp() * 1000)

@@ -70,6 +70,7 @@ class Portal:
     tasks: dict[int, dict] = field(default_factory=dict)
     associations: list[dict] = field(default_factory=list)
     enrollments: list[dict] = field(default_factory=list)
+    workflows: list[dict] = field(default_factory=list)
 
     def add_contact(self, contact: Contact) -> None:
         self.contacts[contact.id] = contact

@@ -70,6 +70,8 @@ def adapter_session(sandbox, portal_id, base_url):
                          FieldWrite(ids[2], "contacts", {NAMES.tier: "Z"})])  # whole-batch 400, then split
     client.create_task(ids[0], "contacts", "Call", "marker-1", sandbox.clock.now() + timedelta(days=1), None)
     client.find_task(ids[0], "contacts", "marker-1")
+    client.settable_properties()  # the rule form's property list (the workflow list has no OpenAPI file here)
+    client.enroll_targets()
     with pytest.raises(RecordRejected):
         client.create_task("999999999", "contacts", "Call", "x", sandbox.clock.now() + timedelta(days=1), None)
     sandbox.expire_all_tokens()
