@@ -294,7 +294,10 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
     builder = FeatureBuilder(feature_schema).fit(X_source.iloc[train_rows])
     if not builder.feature_names_:
         raise TrainingError("no usable feature column is left after excluding identifiers, protected and leaky columns")
-    X_train, X_hold = builder.transform(X_source.iloc[train_rows]), builder.transform(X_source.iloc[hold_rows])
+    # Every record is turned into features once: the labelled ones train and are held out, all are scored.
+    X_all = builder.transform(frame)
+    X_labelled = X_all.loc[y_all.notna().to_numpy()].reset_index(drop=True)
+    X_train, X_hold = X_labelled.iloc[train_rows], X_labelled.iloc[hold_rows]
     y_train, y_hold = y[train_rows], y[hold_rows]
 
     makers, reason = candidate_learners(len(y), int(y.sum()), options, builder)
@@ -349,17 +352,16 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
     # Checked, the winner is fitted once more on every labelled row, held-out ones too: the figures above are for
     # the same learner trained without them, a slightly conservative estimate of the model shipped.
     progress(f"refitting {name} on all {len(y)} labelled rows")
-    X_labelled = builder.transform(X_source)
     learner = makers[name]().fit(X_labelled, y)
     model.learner = learner
     model.marginaliser = Marginaliser.fit(learner, X_labelled, builder.feature_info_, options.random_state)
     metadata["points_rules"] = getattr(learner, "rules_", None)
     model.tier_cuts, model.metadata = cuts, metadata
     progress("scoring all records")
-    all_scores = model.score(frame, reasons=False)["score"].to_numpy()
+    all_scores = to_score(model.feature_probability(X_all))
     # The reference describes every record scored, as the score's does: the training rows alone leave out the
     # unlabelled ones (young records, Salesforce Contacts), whose mix differs and would read as drift at once.
-    metadata["drift_reference"] = drift_reference(learner, builder.transform(frame), all_scores, builder)
+    metadata["drift_reference"] = drift_reference(learner, X_all, all_scores, builder)
     report = build_report(options, model, y_hold, p_hold, hold_tiers, labelled.iloc[train_rows],
                           labelled.iloc[hold_rows], X_hold, all_scores, excluded)
     return TrainingResult(model, report, frame.index[y_all.notna().to_numpy()][hold_rows], excluded)

@@ -1,18 +1,19 @@
 """The unconstrained LightGBM, tuned on the training rows, with fast exact-sum reasons.
 
 Reasons are path attributions (Saabas): walking a tree from its root to a leaf, each split credits its feature
-with the change in the node's value. They are read off the model once after fit into one sparse table (leaf x
-feature), so a record's contributions are a gather-and-add over the leaves it lands in: one `pred_leaf` pass
-and a sparse product, many times faster than TreeSHAP (`pred_contrib`), and they sum to the raw score exactly.
+with the change in the node's value. The trees are compiled once after fit into numpy numbers (tree_paths.py),
+and scoring walks them column-wise: many times faster than TreeSHAP (`pred_contrib`), summing to the raw score
+exactly. Scoring never touches the booster, so a saved model keeps it as LightGBM's model text and loading one to
+score does not import LightGBM (a second of start-up, most of it the scikit-learn LightGBM imports with it).
 """
 from __future__ import annotations
 
 import itertools
 
-import lightgbm as lgb
 import numpy as np
 import pandas as pd
-from scipy import sparse
+
+from .tree_paths import CompiledTrees
 
 # The small search: tree size and leaf size, each scored by inner-fold cross-validation with early stopping.
 GRID = {"num_leaves": (7, 15, 31, 63), "min_child_samples": (20, 80)}
@@ -49,7 +50,9 @@ class FullLightGBMClassifier:
                     feature_fraction=self.colsample_bytree, lambda_l2=self.reg_lambda, num_threads=self.n_jobs,
                     seed=self.random_state, verbose=-1, cat_smooth=10, min_data_per_group=20)
 
-    def _dataset(self, X: pd.DataFrame, y) -> lgb.Dataset:
+    def _dataset(self, X: pd.DataFrame, y):
+        import lightgbm as lgb
+
         categorical = set(self.categorical_features or ())
         # LightGBM rejects some characters in feature names (JSON ones), so it sees positions, not names.
         return lgb.Dataset(self._matrix(X), label=np.asarray(y, dtype="float64"),
@@ -59,6 +62,8 @@ class FullLightGBMClassifier:
     def tuned(self, X: pd.DataFrame, y) -> "FullLightGBMClassifier":
         """A copy with the grid's best settings and number of rounds, chosen by cross-validated ROC AUC with
         early stopping on folds of the rows given (the training rows: held-out rows never take part)."""
+        import lightgbm as lgb
+
         y = np.asarray(y)
         if len(y) > TUNE_SAMPLE:
             keep = np.random.default_rng(self.random_state).choice(len(y), TUNE_SAMPLE, replace=False)
@@ -84,56 +89,46 @@ class FullLightGBMClassifier:
         return FullLightGBMClassifier(**{**settings, **changes})
 
     def fit(self, X: pd.DataFrame, y) -> "FullLightGBMClassifier":
+        import lightgbm as lgb
+
         self.feature_names_ = list(X.columns)
         data = self._dataset(X, y)
         self.booster_ = lgb.train(self._params(), data, num_boost_round=self.n_estimators)
         self.classes_ = np.array([0, 1])
-        self.leaf_table_, self.leaf_offsets_, self.expected_value_ = path_attributions(
-            self.booster_, len(self.feature_names_))
+        self.trees_ = CompiledTrees(self.booster_.dump_model(), len(self.feature_names_))
+        self.expected_value_ = self.trees_.bias
         return self
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        p = self.booster_.predict(self._matrix(X))
+        p = 1.0 / (1.0 + np.exp(-self.trees_.raw_score(self._matrix(X))))
         return np.column_stack([1 - p, p])
 
     def contributions(self, X: pd.DataFrame) -> np.ndarray:
-        leaves = self.booster_.predict(self._matrix(X), pred_leaf=True).reshape(len(X), -1)
-        n, trees = leaves.shape
-        hits = sparse.csr_matrix((np.ones(n * trees), (leaves + self.leaf_offsets_).ravel(),
-                                  np.arange(0, n * trees + 1, trees)), shape=(n, self.leaf_table_.shape[0]))
-        return np.asarray((hits @ self.leaf_table_).todense())
+        return self.trees_.contributions(self._matrix(X))
 
     def probability_from(self, contributions: np.ndarray) -> np.ndarray:
         """The model's probability from its contributions (they sum to the raw score): no second pass."""
         return 1.0 / (1.0 + np.exp(-(self.expected_value_ + contributions.sum(axis=1))))
 
+    # The booster (for tuning checks and pred_contrib comparisons) is saved as its model text and rebuilt on
+    # first use, so unpickling a model to score it needs no LightGBM.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        if "booster_" in state:
+            state["booster_text_"] = state.pop("booster_").model_to_string()
+        return state
 
-def path_attributions(booster: lgb.Booster, n_features: int):
-    """(leaf x feature sparse table, each tree's first row in it, bias): a leaf's row holds what each split on
-    the way down added to the node value; the bias is the sum of the trees' root values."""
-    rows, cols, values, offsets, bias, start = [], [], [], [], 0.0, 0
-    for tree in booster.dump_model()["tree_info"]:
-        root = tree["tree_structure"]
-        offsets.append(start)
-        if "split_feature" not in root:  # a tree without a split adds a constant
-            bias += root["leaf_value"]
-            start += 1
-            continue
-        bias += root["internal_value"]
-        stack = [(root, {})]
-        while stack:
-            node, path = stack.pop()
-            for child in (node["left_child"], node["right_child"]):
-                step = dict(path)
-                value = child.get("internal_value", child.get("leaf_value"))
-                feature = node["split_feature"]
-                step[feature] = step.get(feature, 0.0) + value - node["internal_value"]
-                if "leaf_index" in child:
-                    rows += [start + child["leaf_index"]] * len(step)
-                    cols += list(step)
-                    values += list(step.values())
-                else:
-                    stack.append((child, step))
-        start += tree["num_leaves"]
-    table = sparse.csr_matrix((values, (rows, cols)), shape=(start, n_features))
-    return table, np.asarray(offsets, dtype=np.int64), float(bias)
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if "trees_" not in state:  # saved before the trees were compiled: compiled now, the sparse table dropped
+            self.trees_ = CompiledTrees(self.booster_.dump_model(), len(self.feature_names_))
+            for stale in ("leaf_table_", "leaf_offsets_"):
+                self.__dict__.pop(stale, None)
+
+    def __getattr__(self, name: str):
+        if name == "booster_" and "booster_text_" in self.__dict__:
+            import lightgbm as lgb
+
+            self.booster_ = lgb.Booster(model_str=self.__dict__.pop("booster_text_"))
+            return self.booster_
+        raise AttributeError(name)
