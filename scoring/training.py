@@ -24,7 +24,7 @@ from .models.lightgbm_full import FullLightGBMClassifier
 from .models.logistic import LogisticBaseline
 from .models.points import PointsModel
 from .schema import Schema, clean_text, infer_schema, to_datetime
-from .tiers import TIERS, assign_tiers, cuts_from_shares, to_score, validate_cuts
+from .tiers import TIERS, ScoreScale, assign_tiers, cuts_from_shares, validate_cuts
 
 # Below either threshold the history is too thin for a learned model: the points model is used instead.
 MIN_LABELLED = 200
@@ -315,16 +315,19 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
     progress(f"fitting {name}")
     learner = makers[name]().fit(X_train, y_train)
     marginaliser = Marginaliser.fit(learner, X_train, builder.feature_info_, options.random_state)
-    model = ScoringModel(feature_schema, builder, learner, calibrator, {}, {}, marginaliser)  # cuts, metadata below
+    # Scores rank a record among the training rows' out-of-fold probabilities, as new records are scored.
+    train_probability = calibrator.transform(oof)
+    model = ScoringModel(feature_schema, builder, learner, calibrator, {}, {}, marginaliser,  # cuts, metadata below
+                         ScoreScale(train_probability))
     # Held-out rows are scored as any later record is: a blank training never saw is marginalised.
     p_hold = model.feature_probability(X_hold)
     held_out = evaluate(y_hold, p_hold)
     candidates[name]["holdout_roc_auc"] = held_out["roc_auc"]
     comparisons = {f"{n}_{key}": value for n, c in candidates.items() for key, value in c.items()}
 
-    train_scores = to_score(calibrator.transform(oof))
+    train_scores = model.to_score(train_probability)
     cuts = validate_cuts(options.tier_cuts) if options.tier_cuts else cuts_from_shares(train_scores)
-    hold_scores = to_score(p_hold)
+    hold_scores = model.to_score(p_hold)
     hold_tiers = assign_tiers(hold_scores, cuts)
     for tier in TIERS:
         in_tier = hold_tiers == tier
@@ -358,7 +361,7 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
     metadata["points_rules"] = getattr(learner, "rules_", None)
     model.tier_cuts, model.metadata = cuts, metadata
     progress("scoring all records")
-    all_scores = to_score(model.feature_probability(X_all))
+    all_scores = model.to_score(model.feature_probability(X_all))
     # The reference describes every record scored, as the score's does: the training rows alone leave out the
     # unlabelled ones (young records, Salesforce Contacts), whose mix differs and would read as drift at once.
     metadata["drift_reference"] = drift_reference(learner, X_all, all_scores, builder)
