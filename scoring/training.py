@@ -165,7 +165,7 @@ def candidate_learners(n_labelled: int, n_positive: int, options: TrainingOption
     categorical = builder.categorical_features_
     labels = {f.name: f.categories for f in builder.feature_info_ if f.kind == "category"}
     makers = {"lightgbm": lambda: FullLightGBMClassifier(categorical_features=categorical,
-                                                         random_state=options.random_state),
+                                                         random_state=options.random_state, tune=True),
               "logistic": lambda: LogisticBaseline(categorical_features=categorical),
               "points": lambda: PointsModel(rules=options.points_rules, category_labels=labels,
                                             categorical_features=categorical)}
@@ -186,11 +186,12 @@ def candidate_learners(n_labelled: int, n_positive: int, options: TrainingOption
 
 
 def compete(makers: dict, X_train: pd.DataFrame, y_train: np.ndarray, X_hold: pd.DataFrame, y_hold: np.ndarray,
-            random_state: int, progress) -> tuple[str, np.ndarray, dict]:
+            random_state: int, progress) -> tuple[str, np.ndarray, dict, dict]:
     """Every candidate cross-validated on the training rows, the winner picked by that AUC alone, and each also
     fitted on the same training rows and checked on the same held-out rows, for the record (never for the pick:
-    held-out rows stay unseen by every decision). Returns (winner, its out-of-fold predictions, AUCs by name)."""
-    oof, scores = {}, {}
+    held-out rows stay unseen by every decision). Returns (winner, its out-of-fold predictions, AUCs by name, the
+    other candidates fitted on the training rows)."""
+    oof, scores, fitted = {}, {}, {}
     for name, make in makers.items():
         progress(f"cross-validating {name}")
         oof[name] = out_of_fold(make, X_train, y_train, random_state)
@@ -198,8 +199,9 @@ def compete(makers: dict, X_train: pd.DataFrame, y_train: np.ndarray, X_hold: pd
     ranked = sorted(scores, key=lambda n: -np.nan_to_num(scores[n]["cv_roc_auc"], nan=0.0))
     if len(makers) > 1:
         for name in ranked[1:]:
-            scores[name]["holdout_roc_auc"] = holdout_auc(makers[name], X_train, y_train, X_hold, y_hold)
-    return ranked[0], oof[ranked[0]], scores
+            fitted[name] = makers[name]().fit(X_train, y_train)
+            scores[name]["holdout_roc_auc"] = evaluate(y_hold, fitted[name].predict_proba(X_hold)[:, 1])["roc_auc"]
+    return ranked[0], oof[ranked[0]], scores, fitted
 
 
 def sample_rows(rows: np.ndarray, y: np.ndarray, size: int, random_state: int) -> np.ndarray:
@@ -218,10 +220,6 @@ def out_of_fold(make, X: pd.DataFrame, y: np.ndarray, random_state: int) -> np.n
         model = make().fit(X.iloc[fit_rows], y[fit_rows])
         oof[pred_rows] = model.predict_proba(X.iloc[pred_rows])[:, 1]
     return oof
-
-
-def holdout_auc(make, X_train, y_train, X_hold, y_hold) -> float:
-    return evaluate(y_hold, make().fit(X_train, y_train).predict_proba(X_hold)[:, 1])["roc_auc"]
 
 
 def top_factors(learner, X: pd.DataFrame, builder: FeatureBuilder) -> list[tuple[str, float]]:
@@ -301,19 +299,15 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
     y_train, y_hold = y[train_rows], y[hold_rows]
 
     makers, reason = candidate_learners(len(y), int(y.sum()), options, builder)
-    tuning = None
-    if "lightgbm" in makers:
-        progress("tuning lightgbm")
-        search = makers["lightgbm"]()
-        makers["lightgbm"] = search.tuned(X_train, y_train).clone
-        tuning = search.tuning_
-    name, oof, candidates = compete(makers, X_train, y_train, X_hold, y_hold, options.random_state, progress)
+    name, oof, candidates, fitted = compete(makers, X_train, y_train, X_hold, y_hold, options.random_state, progress)
     if reason is None:
         reason = "highest cross-validated ROC AUC on the training rows: " + ", ".join(
             f"{n} {c['cv_roc_auc']:.4f}" for n, c in sorted(candidates.items(), key=lambda i: -i[1]["cv_roc_auc"]))
     calibrator = Calibrator().fit(oof, y_train)
     progress(f"fitting {name}")
     learner = makers[name]().fit(X_train, y_train)
+    fitted[name] = learner
+    tuning = getattr(fitted.get("lightgbm"), "tuning_", None)
     marginaliser = Marginaliser.fit(learner, X_train, builder.feature_info_, options.random_state)
     # Scores rank a record among the training rows' out-of-fold probabilities, as new records are scored.
     train_probability = calibrator.transform(oof)
@@ -355,7 +349,8 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
     # Checked, the winner is fitted once more on every labelled row, held-out ones too: the figures above are for
     # the same learner trained without them, a slightly conservative estimate of the model shipped.
     progress(f"refitting {name} on all {len(y)} labelled rows")
-    learner = makers[name]().fit(X_labelled, y)
+    # With the settings chosen on the training rows: a tuned LightGBM is not tuned again.
+    learner = (learner.settled() if hasattr(learner, "settled") else makers[name]()).fit(X_labelled, y)
     model.learner = learner
     model.marginaliser = Marginaliser.fit(learner, X_labelled, builder.feature_info_, options.random_state)
     metadata["points_rules"] = getattr(learner, "rules_", None)

@@ -29,7 +29,8 @@ TUNE_SAMPLE = 40_000
 class FullLightGBMClassifier:
     def __init__(self, n_estimators: int = 300, learning_rate: float = 0.05, num_leaves: int = 31,
                  min_child_samples: int = 20, subsample: float = 0.8, colsample_bytree: float = 0.8,
-                 reg_lambda: float = 1.0, n_jobs: int = 1, categorical_features=None, random_state: int = 0):
+                 reg_lambda: float = 1.0, n_jobs: int = 1, categorical_features=None, random_state: int = 0,
+                 tune: bool = False):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -40,6 +41,9 @@ class FullLightGBMClassifier:
         self.n_jobs = n_jobs  # one thread, as in additive.py (why is noted there)
         self.categorical_features = categorical_features
         self.random_state = random_state
+        # Tune on the rows fit is given, then fit with the settings chosen: in the learner contest every fold's
+        # fit tunes on that fold's rows alone (nested cross-validation), so no AUC it is judged by saw its tuning.
+        self.tune = tune
 
     def _matrix(self, X: pd.DataFrame) -> np.ndarray:
         return X[self.feature_names_].to_numpy(dtype="float64")
@@ -80,15 +84,25 @@ class FullLightGBMClassifier:
             if auc[-1] > best[0]:
                 best = (auc[-1], {"num_leaves": leaves, "min_child_samples": child}, len(auc))
         self.tuning_ = {"cv_roc_auc": float(best[0]), "n_estimators": best[2], **best[1]}
-        return self.clone(**best[1], n_estimators=best[2], learning_rate=TUNE_RATE)
+        return self.clone(**best[1], n_estimators=best[2], learning_rate=TUNE_RATE, tune=False)
+
+    def settled(self) -> "FullLightGBMClassifier":
+        """An unfitted copy with the settings in use (those tuning chose, when it tuned): to refit on more rows
+        without tuning again."""
+        return getattr(self, "settled_", self).clone()
 
     def clone(self, **changes) -> "FullLightGBMClassifier":
         settings = {k: getattr(self, k) for k in ("n_estimators", "learning_rate", "num_leaves", "min_child_samples",
                                                   "subsample", "colsample_bytree", "reg_lambda", "n_jobs",
-                                                  "categorical_features", "random_state")}
+                                                  "categorical_features", "random_state", "tune")}
         return FullLightGBMClassifier(**{**settings, **changes})
 
     def fit(self, X: pd.DataFrame, y) -> "FullLightGBMClassifier":
+        if self.tune:
+            self.settled_ = self.tuned(X, y)
+            fitted = self.settled_.clone().fit(X, y)
+            self.__dict__.update({k: v for k, v in fitted.__dict__.items() if k.endswith("_") and k != "tuning_"})
+            return self
         import lightgbm as lgb
 
         self.feature_names_ = list(X.columns)
@@ -120,7 +134,7 @@ class FullLightGBMClassifier:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        if "trees_" not in state:  # saved before the trees were compiled: compiled now, the sparse table dropped
+        if "trees_" not in state and "booster_" in state:  # saved before the trees were compiled: compiled now
             self.trees_ = CompiledTrees(self.booster_.dump_model(), len(self.feature_names_))
             for stale in ("leaf_table_", "leaf_offsets_"):
                 self.__dict__.pop(stale, None)
