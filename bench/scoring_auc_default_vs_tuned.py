@@ -9,6 +9,10 @@ excluded. Both see only the 80%; both are scored on the same 20%.
   rounds by 5-fold early stopping on the 80%, the best by that cross-validated AUC refitted on the 80%.
 
     .venv/bin/python bench/scoring_auc_default_vs_tuned.py
+
+Measured 2026-12-08 on 1,848 held-out rows: default model (LightGBM chosen by CV) 0.9374; unconstrained tuned
+LightGBM (15 leaves, 10 per leaf, rate 0.1, 133 rounds) 0.9368; default minus tuned +0.0006. The same before and
+after LightGBM's tuning moved inside the contest's folds (its CV AUC 0.9500 -> 0.9495, the pick unchanged).
 """
 from __future__ import annotations
 
