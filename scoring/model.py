@@ -13,7 +13,7 @@ from .features.builder import FeatureBuilder
 from .missing import Marginaliser
 from .reasons import Points, reason_texts
 from .schema import Schema
-from .tiers import TIERS, assign_tiers, to_score
+from .tiers import TIERS, ScoreScale, assign_tiers, to_score
 
 ARTEFACT = "model.pkl"
 SUMMARY = "model.json"
@@ -21,7 +21,7 @@ SUMMARY = "model.json"
 
 class ScoringModel:
     def __init__(self, schema: Schema, builder: FeatureBuilder, learner, calibrator, tier_cuts: dict[str, float],
-                 metadata: dict, marginaliser: Marginaliser | None = None):
+                 metadata: dict, marginaliser: Marginaliser | None = None, scale: ScoreScale | None = None):
         self.schema = schema
         self.builder = builder
         self.learner = learner
@@ -29,6 +29,7 @@ class ScoringModel:
         self.tier_cuts = tier_cuts
         self.metadata = metadata
         self.marginaliser = marginaliser
+        self.scale = scale
 
     @property
     def feature_info(self):
@@ -68,14 +69,24 @@ class ScoringModel:
             unknown = marginaliser.predict(self.learner, X, p_model, contributions, blank)
         return self.calibrator.transform(p_model), blank, unknown, p_model
 
+    def to_score(self, probability) -> np.ndarray:
+        """Score 0-100 of calibrated probabilities (tiers.ScoreScale; 100 x probability for older models)."""
+        return self._score_value(probability, rounded=True)
+
+    def _score_value(self, probability, rounded: bool = False) -> np.ndarray:
+        scale = getattr(self, "scale", None)  # models pickled before it existed have none
+        if scale is None:
+            return to_score(probability) if rounded else np.clip(probability, 0, 1) * 100
+        return scale(probability) if rounded else scale.value(probability)
+
     def points_moved(self, p_model: np.ndarray) -> Points:
         """How many score points a factor moved each row: its score with the factor's log-odds against without
         them, both through the calibration, so a rep reads the same units as the score."""
         raw = np.log(np.clip(p_model, 1e-12, 1.0)) - np.log(np.clip(1.0 - p_model, 1e-12, 1.0))
-        score = self.calibrator.transform(p_model) * 100
+        score = self._score_value(self.calibrator.transform(p_model))
 
         def points(rows: np.ndarray, moved: np.ndarray) -> np.ndarray:
-            without = self.calibrator.transform(1.0 / (1.0 + np.exp(moved - raw[rows]))) * 100
+            without = self._score_value(self.calibrator.transform(1.0 / (1.0 + np.exp(moved - raw[rows]))))
             return np.rint(score[rows] - without).astype(int)
         return points
 
@@ -92,7 +103,7 @@ class ScoringModel:
         X, unreadable = builder.transform_counting_unreadable(frame)
         contributions = self.learner.contributions(X) if reasons else None
         probability, blank, unknown, p_model = self._probability(X, contributions)
-        scores = to_score(probability)
+        scores = self.to_score(probability)
         tiers = assign_tiers(scores, self.tier_cuts)
         notes = [""] * len(X)
         if blank is not None:
@@ -121,7 +132,7 @@ class ScoringModel:
         if isinstance(records_or_scores, pd.DataFrame):
             X = self.builder.transform(records_or_scores)
             if scores is None:
-                scores = to_score(self.feature_probability(X))
+                scores = self.to_score(self.feature_probability(X))
             features = {source: psi_against(r, X[r["feature"]].to_numpy(dtype="float64"))
                         for source, r in ref["features"].items()}
         else:

@@ -2,7 +2,7 @@
 
 Contributions of features sharing a source column (a value and its missing flag, several text signals) are
 summed first, so one column gives one reason; near-duplicate columns (features/related.py) are merged the
-same way. Ranking is one np.argpartition over the matrix; a phrase is built once per (source, shown value)
+same way. Ranking is a few argmax passes over the matrix; a phrase is built once per (source, shown value)
 and spread to the rows that show it, which keeps this on the fast scoring path.
 """
 from __future__ import annotations
@@ -65,12 +65,15 @@ class SourceGroups:
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Column indices of each row's k largest values, largest first (k <= number of columns)."""
-    if k == 0:
-        return np.empty((len(scores), 0), dtype=np.int64)
-    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1)
-    return np.take_along_axis(part, order, axis=1)
+    """Column indices of each row's k largest values, largest first (k <= number of columns). k argmax passes
+    over the matrix: for the few reasons shown this is several times faster than a per-row partial sort."""
+    work = np.array(scores, dtype="float64")
+    out = np.empty((len(work), k), dtype=np.int64)
+    rows = np.arange(len(work))
+    for i in range(k):
+        out[:, i] = work.argmax(axis=1)
+        work[rows, out[:, i]] = -np.inf
+    return out
 
 
 def reason_phrases(contributions: np.ndarray, X: pd.DataFrame, raw: pd.DataFrame, feature_info: list[FeatureInfo],

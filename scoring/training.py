@@ -25,7 +25,7 @@ from .models.lightgbm_full import FullLightGBMClassifier
 from .models.logistic import LogisticBaseline
 from .models.points import PointsModel
 from .schema import Schema, clean_text, infer_schema, to_datetime
-from .tiers import TIERS, assign_tiers, cuts_from_shares, to_score, validate_cuts
+from .tiers import TIERS, ScoreScale, assign_tiers, cuts_from_shares, validate_cuts
 
 # Below either threshold the history is too thin for a learned model: the points model is used instead.
 MIN_LABELLED = 200
@@ -178,7 +178,7 @@ def candidate_learners(n_labelled: int, n_positive: int, options: TrainingOption
     categorical = builder.categorical_features_
     labels = {f.name: f.categories for f in builder.feature_info_ if f.kind == "category"}
     makers = {"lightgbm": lambda: FullLightGBMClassifier(categorical_features=categorical,
-                                                         random_state=options.random_state),
+                                                         random_state=options.random_state, tune=True),
               "logistic": lambda: LogisticBaseline(categorical_features=categorical),
               "points": lambda: PointsModel(rules=options.points_rules, category_labels=labels,
                                             categorical_features=categorical)}
@@ -199,11 +199,12 @@ def candidate_learners(n_labelled: int, n_positive: int, options: TrainingOption
 
 
 def compete(makers: dict, X_train: pd.DataFrame, y_train: np.ndarray, X_hold: pd.DataFrame, y_hold: np.ndarray,
-            random_state: int, progress) -> tuple[str, np.ndarray, dict]:
+            random_state: int, progress) -> tuple[str, np.ndarray, dict, dict]:
     """Every candidate cross-validated on the training rows, the winner picked by that AUC alone, and each also
     fitted on the same training rows and checked on the same held-out rows, for the record (never for the pick:
-    held-out rows stay unseen by every decision). Returns (winner, its out-of-fold predictions, AUCs by name)."""
-    oof, scores = {}, {}
+    held-out rows stay unseen by every decision). Returns (winner, its out-of-fold predictions, AUCs by name, the
+    other candidates fitted on the training rows)."""
+    oof, scores, fitted = {}, {}, {}
     for name, make in makers.items():
         progress(f"cross-validating {name}")
         oof[name] = out_of_fold(make, X_train, y_train, random_state)
@@ -211,8 +212,9 @@ def compete(makers: dict, X_train: pd.DataFrame, y_train: np.ndarray, X_hold: pd
     ranked = sorted(scores, key=lambda n: -np.nan_to_num(scores[n]["cv_roc_auc"], nan=0.0))
     if len(makers) > 1:
         for name in ranked[1:]:
-            scores[name]["holdout_roc_auc"] = holdout_auc(makers[name], X_train, y_train, X_hold, y_hold)
-    return ranked[0], oof[ranked[0]], scores
+            fitted[name] = makers[name]().fit(X_train, y_train)
+            scores[name]["holdout_roc_auc"] = evaluate(y_hold, fitted[name].predict_proba(X_hold)[:, 1])["roc_auc"]
+    return ranked[0], oof[ranked[0]], scores, fitted
 
 
 def sample_rows(rows: np.ndarray, y: np.ndarray, size: int, random_state: int) -> np.ndarray:
@@ -231,10 +233,6 @@ def out_of_fold(make, X: pd.DataFrame, y: np.ndarray, random_state: int) -> np.n
         model = make().fit(X.iloc[fit_rows], y[fit_rows])
         oof[pred_rows] = model.predict_proba(X.iloc[pred_rows])[:, 1]
     return oof
-
-
-def holdout_auc(make, X_train, y_train, X_hold, y_hold) -> float:
-    return evaluate(y_hold, make().fit(X_train, y_train).predict_proba(X_hold)[:, 1])["roc_auc"]
 
 
 def top_factors(learner, X: pd.DataFrame, builder: FeatureBuilder) -> list[tuple[str, float]]:
@@ -307,34 +305,36 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
     builder = FeatureBuilder(feature_schema).fit(X_source.iloc[train_rows])
     if not builder.feature_names_:
         raise TrainingError("no usable feature column is left after excluding identifiers, protected and leaky columns")
-    X_train, X_hold = builder.transform(X_source.iloc[train_rows]), builder.transform(X_source.iloc[hold_rows])
+    # Every record is turned into features once: the labelled ones train and are held out, all are scored.
+    X_all = builder.transform(frame)
+    X_labelled = X_all.loc[y_all.notna().to_numpy()].reset_index(drop=True)
+    X_train, X_hold = X_labelled.iloc[train_rows], X_labelled.iloc[hold_rows]
     y_train, y_hold = y[train_rows], y[hold_rows]
 
     makers, reason = candidate_learners(len(y), int(y.sum()), options, builder)
-    tuning = None
-    if "lightgbm" in makers:
-        progress("tuning lightgbm")
-        search = makers["lightgbm"]()
-        makers["lightgbm"] = search.tuned(X_train, y_train).clone
-        tuning = search.tuning_
-    name, oof, candidates = compete(makers, X_train, y_train, X_hold, y_hold, options.random_state, progress)
+    name, oof, candidates, fitted = compete(makers, X_train, y_train, X_hold, y_hold, options.random_state, progress)
     if reason is None:
         reason = "highest cross-validated ROC AUC on the training rows: " + ", ".join(
             f"{n} {c['cv_roc_auc']:.4f}" for n, c in sorted(candidates.items(), key=lambda i: -i[1]["cv_roc_auc"]))
     calibrator = Calibrator().fit(oof, y_train)
     progress(f"fitting {name}")
     learner = makers[name]().fit(X_train, y_train)
+    fitted[name] = learner
+    tuning = getattr(fitted.get("lightgbm"), "tuning_", None)
     marginaliser = Marginaliser.fit(learner, X_train, builder.feature_info_, options.random_state)
-    model = ScoringModel(feature_schema, builder, learner, calibrator, {}, {}, marginaliser)  # cuts, metadata below
+    # Scores rank a record among the training rows' out-of-fold probabilities, as new records are scored.
+    train_probability = calibrator.transform(oof)
+    model = ScoringModel(feature_schema, builder, learner, calibrator, {}, {}, marginaliser,  # cuts, metadata below
+                         ScoreScale(train_probability))
     # Held-out rows are scored as any later record is: a blank training never saw is marginalised.
     p_hold = model.feature_probability(X_hold)
     held_out = evaluate(y_hold, p_hold)
     candidates[name]["holdout_roc_auc"] = held_out["roc_auc"]
     comparisons = {f"{n}_{key}": value for n, c in candidates.items() for key, value in c.items()}
 
-    train_scores = to_score(calibrator.transform(oof))
+    train_scores = model.to_score(train_probability)
     cuts = validate_cuts(options.tier_cuts) if options.tier_cuts else cuts_from_shares(train_scores)
-    hold_scores = to_score(p_hold)
+    hold_scores = model.to_score(p_hold)
     hold_tiers = assign_tiers(hold_scores, cuts)
     for tier in TIERS:
         in_tier = hold_tiers == tier
@@ -363,17 +363,17 @@ def train(frame: pd.DataFrame, options: TrainingOptions, schema: Schema | None =
     # Checked, the winner is fitted once more on every labelled row, held-out ones too: the figures above are for
     # the same learner trained without them, a slightly conservative estimate of the model shipped.
     progress(f"refitting {name} on all {len(y)} labelled rows")
-    X_labelled = builder.transform(X_source)
-    learner = makers[name]().fit(X_labelled, y)
+    # With the settings chosen on the training rows: a tuned LightGBM is not tuned again.
+    learner = (learner.settled() if hasattr(learner, "settled") else makers[name]()).fit(X_labelled, y)
     model.learner = learner
     model.marginaliser = Marginaliser.fit(learner, X_labelled, builder.feature_info_, options.random_state)
     metadata["points_rules"] = getattr(learner, "rules_", None)
     model.tier_cuts, model.metadata = cuts, metadata
     progress("scoring all records")
-    all_scores = model.score(frame, reasons=False)["score"].to_numpy()
+    all_scores = model.to_score(model.feature_probability(X_all))
     # The reference describes every record scored, as the score's does: the training rows alone leave out the
     # unlabelled ones (young records, Salesforce Contacts), whose mix differs and would read as drift at once.
-    metadata["drift_reference"] = drift_reference(learner, builder.transform(frame), all_scores, builder)
+    metadata["drift_reference"] = drift_reference(learner, X_all, all_scores, builder)
     # Data quality is read on every labelled record (trained or held out), the count `train` reports.
     report = build_report(options, model, y_hold, p_hold, hold_tiers, labelled, labelled.iloc[hold_rows], X_hold,
                           all_scores, excluded)

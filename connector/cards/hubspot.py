@@ -53,7 +53,6 @@ def _card(object_id: int, data: dict) -> dict:
             {"label": "Tier", "dataType": "STRING", "value": data["tier"]},
             {"label": "Score", "dataType": "NUMERIC", "value": data["score"]},
             {"label": "Why", "dataType": "STRING", "value": "; ".join(data["reasons"]) or "—"},
-            {"label": "Next step", "dataType": "STRING", "value": data["next_step"] or "—"},
             {"label": "Trend", "dataType": "STRING", "value": trend},
             {"label": "Scored", "dataType": "DATETIME", "value": scored_ms},
             # The next step only where the record has one (a next-best action, when `card_data` carries it).

@@ -1,18 +1,19 @@
 """The unconstrained LightGBM, tuned on the training rows, with fast exact-sum reasons.
 
 Reasons are path attributions (Saabas): walking a tree from its root to a leaf, each split credits its feature
-with the change in the node's value. They are read off the model once after fit into one sparse table (leaf x
-feature), so a record's contributions are a gather-and-add over the leaves it lands in: one `pred_leaf` pass
-and a sparse product, many times faster than TreeSHAP (`pred_contrib`), and they sum to the raw score exactly.
+with the change in the node's value. The trees are compiled once after fit into numpy numbers (tree_paths.py),
+and scoring walks them column-wise: many times faster than TreeSHAP (`pred_contrib`), summing to the raw score
+exactly. Scoring never touches the booster, so a saved model keeps it as LightGBM's model text and loading one to
+score does not import LightGBM (a second of start-up, most of it the scikit-learn LightGBM imports with it).
 """
 from __future__ import annotations
 
 import itertools
 
-import lightgbm as lgb
 import numpy as np
 import pandas as pd
-from scipy import sparse
+
+from .tree_paths import CompiledTrees
 
 # The small search: tree size and leaf size, each scored by inner-fold cross-validation with early stopping.
 GRID = {"num_leaves": (7, 15, 31, 63), "min_child_samples": (20, 80)}
@@ -28,7 +29,8 @@ TUNE_SAMPLE = 40_000
 class FullLightGBMClassifier:
     def __init__(self, n_estimators: int = 300, learning_rate: float = 0.05, num_leaves: int = 31,
                  min_child_samples: int = 20, subsample: float = 0.8, colsample_bytree: float = 0.8,
-                 reg_lambda: float = 1.0, n_jobs: int = 1, categorical_features=None, random_state: int = 0):
+                 reg_lambda: float = 1.0, n_jobs: int = 1, categorical_features=None, random_state: int = 0,
+                 tune: bool = False):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -39,6 +41,9 @@ class FullLightGBMClassifier:
         self.n_jobs = n_jobs  # one thread, as in additive.py (why is noted there)
         self.categorical_features = categorical_features
         self.random_state = random_state
+        # Tune on the rows fit is given, then fit with the settings chosen: in the learner contest every fold's
+        # fit tunes on that fold's rows alone (nested cross-validation), so no AUC it is judged by saw its tuning.
+        self.tune = tune
 
     def _matrix(self, X: pd.DataFrame) -> np.ndarray:
         return X[self.feature_names_].to_numpy(dtype="float64")
@@ -49,7 +54,9 @@ class FullLightGBMClassifier:
                     feature_fraction=self.colsample_bytree, lambda_l2=self.reg_lambda, num_threads=self.n_jobs,
                     seed=self.random_state, verbose=-1, cat_smooth=10, min_data_per_group=20)
 
-    def _dataset(self, X: pd.DataFrame, y) -> lgb.Dataset:
+    def _dataset(self, X: pd.DataFrame, y):
+        import lightgbm as lgb
+
         categorical = set(self.categorical_features or ())
         # LightGBM rejects some characters in feature names (JSON ones), so it sees positions, not names.
         return lgb.Dataset(self._matrix(X), label=np.asarray(y, dtype="float64"),
@@ -59,6 +66,8 @@ class FullLightGBMClassifier:
     def tuned(self, X: pd.DataFrame, y) -> "FullLightGBMClassifier":
         """A copy with the grid's best settings and number of rounds, chosen by cross-validated ROC AUC with
         early stopping on folds of the rows given (the training rows: held-out rows never take part)."""
+        import lightgbm as lgb
+
         y = np.asarray(y)
         if len(y) > TUNE_SAMPLE:
             keep = np.random.default_rng(self.random_state).choice(len(y), TUNE_SAMPLE, replace=False)
@@ -75,65 +84,65 @@ class FullLightGBMClassifier:
             if auc[-1] > best[0]:
                 best = (auc[-1], {"num_leaves": leaves, "min_child_samples": child}, len(auc))
         self.tuning_ = {"cv_roc_auc": float(best[0]), "n_estimators": best[2], **best[1]}
-        return self.clone(**best[1], n_estimators=best[2], learning_rate=TUNE_RATE)
+        return self.clone(**best[1], n_estimators=best[2], learning_rate=TUNE_RATE, tune=False)
+
+    def settled(self) -> "FullLightGBMClassifier":
+        """An unfitted copy with the settings in use (those tuning chose, when it tuned): to refit on more rows
+        without tuning again."""
+        return getattr(self, "settled_", self).clone()
 
     def clone(self, **changes) -> "FullLightGBMClassifier":
         settings = {k: getattr(self, k) for k in ("n_estimators", "learning_rate", "num_leaves", "min_child_samples",
                                                   "subsample", "colsample_bytree", "reg_lambda", "n_jobs",
-                                                  "categorical_features", "random_state")}
+                                                  "categorical_features", "random_state", "tune")}
         return FullLightGBMClassifier(**{**settings, **changes})
 
     def fit(self, X: pd.DataFrame, y) -> "FullLightGBMClassifier":
+        if self.tune:
+            self.settled_ = self.tuned(X, y)
+            fitted = self.settled_.clone().fit(X, y)
+            self.__dict__.update({k: v for k, v in fitted.__dict__.items() if k.endswith("_") and k != "tuning_"})
+            return self
+        import lightgbm as lgb
+
         self.feature_names_ = list(X.columns)
         data = self._dataset(X, y)
         self.booster_ = lgb.train(self._params(), data, num_boost_round=self.n_estimators)
         self.classes_ = np.array([0, 1])
-        self.leaf_table_, self.leaf_offsets_, self.expected_value_ = path_attributions(
-            self.booster_, len(self.feature_names_))
+        self.trees_ = CompiledTrees(self.booster_.dump_model(), len(self.feature_names_))
+        self.expected_value_ = self.trees_.bias
         return self
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        p = self.booster_.predict(self._matrix(X))
+        p = 1.0 / (1.0 + np.exp(-self.trees_.raw_score(self._matrix(X))))
         return np.column_stack([1 - p, p])
 
     def contributions(self, X: pd.DataFrame) -> np.ndarray:
-        leaves = self.booster_.predict(self._matrix(X), pred_leaf=True).reshape(len(X), -1)
-        n, trees = leaves.shape
-        hits = sparse.csr_matrix((np.ones(n * trees), (leaves + self.leaf_offsets_).ravel(),
-                                  np.arange(0, n * trees + 1, trees)), shape=(n, self.leaf_table_.shape[0]))
-        return np.asarray((hits @ self.leaf_table_).todense())
+        return self.trees_.contributions(self._matrix(X))
 
     def probability_from(self, contributions: np.ndarray) -> np.ndarray:
         """The model's probability from its contributions (they sum to the raw score): no second pass."""
         return 1.0 / (1.0 + np.exp(-(self.expected_value_ + contributions.sum(axis=1))))
 
+    # The booster (for tuning checks and pred_contrib comparisons) is saved as its model text and rebuilt on
+    # first use, so unpickling a model to score it needs no LightGBM.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        if "booster_" in state:
+            state["booster_text_"] = state.pop("booster_").model_to_string()
+        return state
 
-def path_attributions(booster: lgb.Booster, n_features: int):
-    """(leaf x feature sparse table, each tree's first row in it, bias): a leaf's row holds what each split on
-    the way down added to the node value; the bias is the sum of the trees' root values."""
-    rows, cols, values, offsets, bias, start = [], [], [], [], 0.0, 0
-    for tree in booster.dump_model()["tree_info"]:
-        root = tree["tree_structure"]
-        offsets.append(start)
-        if "split_feature" not in root:  # a tree without a split adds a constant
-            bias += root["leaf_value"]
-            start += 1
-            continue
-        bias += root["internal_value"]
-        stack = [(root, {})]
-        while stack:
-            node, path = stack.pop()
-            for child in (node["left_child"], node["right_child"]):
-                step = dict(path)
-                value = child.get("internal_value", child.get("leaf_value"))
-                feature = node["split_feature"]
-                step[feature] = step.get(feature, 0.0) + value - node["internal_value"]
-                if "leaf_index" in child:
-                    rows += [start + child["leaf_index"]] * len(step)
-                    cols += list(step)
-                    values += list(step.values())
-                else:
-                    stack.append((child, step))
-        start += tree["num_leaves"]
-    table = sparse.csr_matrix((values, (rows, cols)), shape=(start, n_features))
-    return table, np.asarray(offsets, dtype=np.int64), float(bias)
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if "trees_" not in state and "booster_" in state:  # saved before the trees were compiled: compiled now
+            self.trees_ = CompiledTrees(self.booster_.dump_model(), len(self.feature_names_))
+            for stale in ("leaf_table_", "leaf_offsets_"):
+                self.__dict__.pop(stale, None)
+
+    def __getattr__(self, name: str):
+        if name == "booster_" and "booster_text_" in self.__dict__:
+            import lightgbm as lgb
+
+            self.booster_ = lgb.Booster(model_str=self.__dict__.pop("booster_text_"))
+            return self.booster_
+        raise AttributeError(name)

@@ -123,7 +123,7 @@ def test_salesforce_install_uses_pkce_keeps_the_instance_url_and_grants_the_fiel
     look = sdk(salesforce_sandbox, org.id)
     fields = look.restful("tooling/query/", params={"q": "SELECT DeveloperName, TableEnumOrId FROM CustomField"})
     ours = [f for f in fields["records"] if f["DeveloperName"].startswith("LeadScore")]
-    assert len(ours) == 14  # seven score fields (the A/B arm among them) on Lead and on Contact
+    assert len(ours) == 16  # eight score fields (the A/B arm and the next step among them) on Lead and on Contact
     assert look.query("SELECT Id FROM PermissionSet WHERE Name = 'LeadScore_Connector'")["totalSize"] == 1
     assert [name for name, _ in sent_tasks] == ["workers.sync", "workers.train"]
     secrets = [grant.access_token.encode(), grant.refresh_token.encode()]

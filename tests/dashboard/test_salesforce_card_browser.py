@@ -96,12 +96,15 @@ def test_the_canvas_card_shows_a_next_step_only_where_the_record_has_one(app, li
     from connector.cards import canvas_page
 
     seed_lead(app)
+    with_step = canvas_page.card_data
+    # A record no next-step rule matches: the card says nothing of a next step.
+    monkeypatch.setattr(canvas_page, "card_data", lambda *args, **kwargs: {
+        **with_step(*args, **kwargs), "next_step": None})
     open_in_canvas(browser_page, live_server.base_url, signed_request())
     assert browser_page.query_selector("#next-step") is None
     assert "Next step" not in browser_page.inner_text("body")
 
-    # A next-best action (issue 17's, built elsewhere) arrives in the card's data: the card shows it.
-    with_step = canvas_page.card_data
+    # A next-best action in the card's data: the card shows it.
     monkeypatch.setattr(canvas_page, "card_data", lambda *args, **kwargs: {
         **with_step(*args, **kwargs), "next_step": "Call this week: asked for a quote"})
     open_in_canvas(browser_page, live_server.base_url, signed_request())

@@ -17,8 +17,9 @@ def _sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-def b2b_leads(n: int = 3000, seed: int = 1) -> tuple[pd.DataFrame, dict]:
-    """CRM-style: ids, emails, job titles, junk in numbers, a creation date, a planted leak, a protected column."""
+def b2b_leads(n: int = 3000, seed: int = 1, shift: float = 0.0) -> tuple[pd.DataFrame, dict]:
+    """CRM-style: ids, emails, job titles, junk in numbers, a creation date, a planted leak, a protected column.
+    About half convert; `shift` moves every lead's log-odds (-3.2: about 10% convert)."""
     rng = np.random.default_rng(seed)
     title = np.array([rng.choice(TITLES_LEVEL) + rng.choice(TITLES_ROLE) for _ in range(n)], dtype=object)
     senior = pd.Series(title).str.contains("Chief|VP|Head|Director|Founder").to_numpy()
@@ -31,7 +32,7 @@ def b2b_leads(n: int = 3000, seed: int = 1) -> tuple[pd.DataFrame, dict]:
     created = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")
     z = (0.8 * visits - 0.03 * visits ** 2 + 2.0 * senior + 1.0 * (industry == "Software")
          - 1.2 * (industry == "Education") + 0.6 * (newsletter == "Yes") + 0.3 * np.log1p(size))
-    z = z - np.median(z)
+    z = z - np.median(z) + shift
     y = rng.random(n) < _sigmoid(z)
     # A field sales fill in after the call: nearly decides the outcome on its own.
     rating = np.where(y, rng.choice(["Hot", "Warm"], n, p=[.9, .1]), rng.choice(["Cold", "Warm"], n, p=[.9, .1]))

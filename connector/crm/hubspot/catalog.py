@@ -27,7 +27,7 @@ def property_items(properties: Sequence[Any], own: ScoreFieldNames) -> list[Cata
     """Contact properties (SDK `Property` models, from `properties.core_api.get_all`) a rule may set: values
     HubSpot lets an integration write (not `modificationMetadata.readOnlyValue`, not calculated, not hidden),
     and never the connector's own score fields, which the next sync would overwrite."""
-    owned = {own.score, own.tier, own.reasons, own.scored_at, own.model, own.override_tier}
+    owned = own.written() | {own.override_tier}
     items = []
     for prop in properties:
         metadata = prop.modification_metadata

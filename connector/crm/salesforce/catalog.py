@@ -18,7 +18,7 @@ def field_items(describes: Mapping[str, Sequence[dict[str, Any]]], own: ScoreFie
     """Fields a rule may set, from each object's describe: `updateable` and not `calculated` on every object a
     rule fires for (a rule meets Leads and Contacts alike, and a field missing on one would fail there), never
     the connector's own score fields. Labelled as the first object (Lead) labels them."""
-    owned = {own.score, own.tier, own.reasons, own.scored_at, own.model, own.override_tier}
+    owned = own.written() | {own.override_tier}
     settable: dict[str, str] | None = None
     for fields in describes.values():
         here = {f["name"]: f.get("label") or f["name"] for f in fields
