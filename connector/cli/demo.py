@@ -59,7 +59,7 @@ class DemoCrm:
 @click.option("--nurture-effect", type=click.FloatRange(0), default=0.3, show_default=True,
               help="With --days: how much a task for a person raises their daily chance of converting "
                    "(0.3 = 30% relative lift; 0 = nurturing has no effect).")
-@click.option("--conversion-days", type=click.FloatRange(1), default=120.0, show_default=True,
+@click.option("--conversion-days", type=click.FloatRange(0.1), default=120.0, show_default=True,
               help="With --days: a person left alone converts within this many days with their population "
                    "propensity (shorter: more outcomes in a short demo).")
 @click.option("--control-share", type=click.FloatRange(0.01, 0.5), default=0.5, show_default=True,
