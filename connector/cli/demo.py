@@ -87,7 +87,7 @@ def demo(crm: str, contacts: int, as_json: bool, serve: bool, instance: str | No
         password = _demo_admin(app)
         installation_id = _demo_rule(app, demo_crm)
         if days:
-            demo_days.start_experiment(app, installation_id, control_share)
+            demo_days.start_experiment(app, installation_id, control_share, DEMO_TASK)
         say("Installing through the OAuth flow (/install -> consent -> callback)")
         if _install(app_server.base_url, demo_crm, password) != installation_id:
             raise click.ClickException("The install did not take over the demo's installation.")
@@ -102,15 +102,14 @@ def demo(crm: str, contacts: int, as_json: bool, serve: bool, instance: str | No
                 f"{retrain_every} day{'s' if retrain_every > 1 else ''})")
             demo_days.play_days(app, installation_id, demo_crm.sandbox, _people(demo_crm), days, nurture_effect,
                                 conversion_days, retrain_every, SEED_AGO, say)
-            summary["lift"] = demo_days.lift_summary(app, installation_id)
-            summary["days"] = days
+            summary.update(demo_days.lift_summary(app, installation_id), days=days)
         dashboard = app_server.base_url + _dashboard_path(app, installation_id)
         if as_json:
             click.echo(json.dumps({**summary, "dashboard": dashboard}))
         else:
             _print(summary, crm, dashboard, password if serve else None)
             if days:
-                demo_days.print_lift(summary["lift"], days, nurture_effect)
+                demo_days.print_lift(summary, days, nurture_effect)
         if serve:
             click.echo("Serving the dashboard and the sandbox; press Ctrl-C to stop.", err=True)
             _sleep_until_interrupted()

@@ -19,14 +19,18 @@ WAIT_LIMIT = 10 * 60  # seconds for one day's sync or one training
 DEMO_ROI_INPUTS = {"deal_value": 5000.0, "monthly_cost": 800.0, "rep_cost_per_hour": 60.0, "minutes_per_lead": 15.0}
 
 
-def start_experiment(app, installation_id: int, control_share: float) -> None:
-    """The experiment and the ROI inputs, set before the install's first sync so every record gets its arm then."""
+def start_experiment(app, installation_id: int, control_share: float, task: dict) -> None:
+    """The experiment, the ROI inputs and a second nurture rule (a task on entering tier B, beside the demo's tier A
+    rule, so nurturing reaches enough people for its effect to show), set before the install's first sync so every
+    record gets its arm then. The control arm gets no scoring-driven action."""
     from connector.db import get_session
-    from connector.db.models import Experiment, RoiInputs
+    from connector.db.models import Experiment, NurtureRule, RoiInputs
     from connector.db.models.lift import NO_ACTIONS
 
     with app.app_context():
         session = get_session()
+        session.add(NurtureRule(installation_id=installation_id, name="Call new tier B", enabled=True, version=1,
+                                trigger={"type": "enters_tier", "tier": "B"}, actions=[task]))
         session.add(Experiment(installation_id=installation_id, control_share=control_share,
                                control_method=NO_ACTIONS, updated_by="demo"))
         session.add(RoiInputs(installation_id=installation_id, updated_by="demo", **DEMO_ROI_INPUTS))
@@ -162,8 +166,8 @@ def _interval(interval) -> list[float] | None:
     return [round(interval.low, 4), round(interval.high, 4)] if interval is not None else None
 
 
-def print_lift(lift: dict, days: int, nurture_effect: float) -> None:
-    experiment, roi = lift["experiment"], lift["roi"]
+def print_lift(summary: dict, days: int, nurture_effect: float) -> None:
+    experiment, roi = summary["experiment"], summary["roi"]
     click.echo(f"\nA/B experiment after {days} simulated days (the sandbox's nurture effect was {nurture_effect:g}; "
                "the figures below come from the outcomes the connector recorded)")
     click.echo("  arm       records  converted   rate    95% CI          median days")
@@ -176,5 +180,6 @@ def print_lift(lift: dict, days: int, nurture_effect: float) -> None:
     click.echo(f"\nROI for a quarter (extra conversions from: {roi['source']})")
     for line in roi["lines"]:
         value = line["value"]
-        shown = "-" if value is None else f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
+        shown = ("-" if value is None else f"{value:,}" if isinstance(value, int)
+                 else f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}")
         click.echo(f"  {line['label']:<40} {shown:>14}   {line['how']}")

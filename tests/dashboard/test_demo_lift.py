@@ -45,7 +45,7 @@ def database_url(demo, tmp_path) -> str:
 
 
 def test_a_simulated_fortnight_ends_with_both_arms_a_verdict_and_the_roi_on_the_ab_page(demo, user):  # noqa: F811
-    experiment, roi = demo["lift"]["experiment"], demo["lift"]["roi"]
+    experiment, roi = demo["experiment"], demo["roi"]
     assert set(experiment["arms"]) == {"model", "control"}
     for arm in ("model", "control"):
         figures = experiment["arms"][arm]
@@ -77,7 +77,7 @@ def test_without_a_nurture_effect_the_verdict_is_no_difference(tmp_path):
     `--conversion-days`) that the verdict is "no difference" rather than "not enough data". Fixed seeds."""
     demo = run_demo(tmp_path / "demo", "--crm", "hubspot", "--contacts", "700", "--days", "14",
                     "--conversion-days", "0.35", "--nurture-effect", "0")
-    experiment = demo["lift"]["experiment"]
+    experiment = demo["experiment"]
     low, high = experiment["ci"]["ratio"]
     assert low < 1 < high
     assert experiment["verdict"]["kind"] == "no_difference", experiment["verdict"]
