@@ -159,11 +159,12 @@ def lift_summary(app, installation_id: int) -> dict:
 
 
 def _rate(interval) -> float | None:
-    return round(interval.estimate, 4) if interval is not None else None
+    """Unrounded, so a figure rounds on the dashboard and in the JSON's reader alike."""
+    return interval.estimate if interval is not None else None
 
 
 def _interval(interval) -> list[float] | None:
-    return [round(interval.low, 4), round(interval.high, 4)] if interval is not None else None
+    return [interval.low, interval.high] if interval is not None else None
 
 
 def print_lift(summary: dict, days: int, nurture_effect: float) -> None:
