@@ -54,33 +54,63 @@ class DemoCrm:
               help="Make the sandbox misbehave once installed, e.g. storm=200,errors=0.1,ambiguous=0.1,latency=0.2 "
                    "(429s in a row, share of 5xx, share of writes applied then answered 502, seconds added; "
                    "expiry=N expires every access token after N pull pages).")
-def demo(crm: str, contacts: int, as_json: bool, serve: bool, instance: str | None, faults: dict) -> None:
+@click.option("--days", type=click.IntRange(0, 365), default=0, show_default=True,
+              help="Then play this many days forward (an A/B experiment runs from the install): daily syncs, "
+                   "conversions in the sandbox, scheduled training; prints the A/B verdict and the ROI.")
+@click.option("--nurture-effect", type=click.FloatRange(0), default=0.3, show_default=True,
+              help="With --days: how much a task for a person raises their daily chance of converting "
+                   "(0.3 = 30% relative lift; 0 = nurturing has no effect).")
+@click.option("--conversion-days", type=click.FloatRange(0.1), default=120.0, show_default=True,
+              help="With --days: a person left alone converts within this many days with their population "
+                   "propensity (shorter: more outcomes in a short demo).")
+@click.option("--control-share", type=click.FloatRange(0.01, 0.5), default=0.5, show_default=True,
+              help="With --days: the experiment's control share (the product's default is 0.1; an even split "
+                   "reaches a verdict with the fewest records).")
+@click.option("--retrain-every", type=click.IntRange(1, 365), default=1, show_default=True,
+              help="With --days: run the scheduled training every this many simulated days (1 = nightly).")
+def demo(crm: str, contacts: int, as_json: bool, serve: bool, instance: str | None, faults: dict, days: int,
+         nurture_effect: float, conversion_days: float, control_share: float, retrain_every: int) -> None:
     """Install into a sandbox CRM, sync, train, score and write back, then summarise what happened."""
+    from connector import clock
     from connector.sandbox.server import SandboxServer
 
+    from . import demo_days
     from .demo_audit import audit
 
     say = _Progress()
     with ExitStack() as stack:
         say(f"Seeding the {crm} sandbox with {contacts:,} people")
         demo_crm = _start_crm(crm, contacts, stack)
+        # The connector stamps arms, outcomes and sync windows on the sandbox's time line, which --days moves.
+        stack.enter_context(clock.using(demo_crm.sandbox.clock.now))
         app = _make_app(instance or tempfile.mkdtemp(prefix="leadscore-demo-"), demo_crm.config)
         app_server = stack.enter_context(SandboxServer(app))
         password = _demo_admin(app)
-        _demo_rule(app, demo_crm)
+        installation_id = _demo_rule(app, demo_crm)
+        if days:
+            demo_days.start_experiment(app, installation_id, control_share, DEMO_TASK)
         say("Installing through the OAuth flow (/install -> consent -> callback)")
-        installation_id = _install(app_server.base_url, demo_crm, password)
+        if _install(app_server.base_url, demo_crm, password) != installation_id:
+            raise click.ClickException("The install did not take over the demo's installation.")
         if faults:
             say(f"Faults on: {', '.join(f'{k}={v}' for k, v in faults.items())}")
             demo_crm.sandbox.faults.set(faults)
         _wait(app, installation_id, contacts, say)
         demo_crm.sandbox.faults.clear()  # the audit checks the run; it is not part of it
         summary = {**_summary(app, installation_id), "audit": audit(app, installation_id, demo_crm)}
+        if days:
+            say(f"Playing {days} days forward (nurture effect {nurture_effect:g}, training every "
+                f"{retrain_every} day{'s' if retrain_every > 1 else ''})")
+            demo_days.play_days(app, installation_id, demo_crm.sandbox, _people(demo_crm), days, nurture_effect,
+                                conversion_days, retrain_every, SEED_AGO, say)
+            summary.update(demo_days.lift_summary(app, installation_id), days=days)
         dashboard = app_server.base_url + _dashboard_path(app, installation_id)
         if as_json:
             click.echo(json.dumps({**summary, "dashboard": dashboard}))
         else:
             _print(summary, crm, dashboard, password if serve else None)
+            if days:
+                demo_days.print_lift(summary, days, nurture_effect)
         if serve:
             click.echo("Serving the dashboard and the sandbox; press Ctrl-C to stop.", err=True)
             _sleep_until_interrupted()
@@ -128,7 +158,17 @@ def _make_app(instance: str, crm_config: dict):
     return app
 
 
-def _demo_rule(app, crm: DemoCrm) -> None:
+def _people(crm: DemoCrm):
+    if crm.name == "hubspot":
+        from connector.sandbox.hubspot.simulation import PortalPeople
+
+        return PortalPeople(crm.sandbox, int(crm.account_id))
+    from connector.sandbox.salesforce.simulation import OrgPeople
+
+    return OrgPeople(crm.sandbox, crm.account_id)
+
+
+def _demo_rule(app, crm: DemoCrm) -> int:
     """A nurture rule, so the demo's CRM gets tasks: a call task when a record enters tier A. The rule must
     exist before the first sync, which the install queues, so the installation row is made here (as a
     disconnected one) and the install takes it over as a reconnect."""
@@ -144,6 +184,7 @@ def _demo_rule(app, crm: DemoCrm) -> None:
         session.add(NurtureRule(installation_id=installation.id, name="Call new tier A", enabled=True, version=1,
                                 trigger={"type": "enters_tier", "tier": "A"}, actions=[DEMO_TASK]))
         session.commit()
+        return installation.id
 
 
 def _demo_admin(app) -> str:

@@ -8,11 +8,12 @@ commit at once: a refreshed grant must survive even when the task that triggered
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from flask import current_app
 
 from connector.app.config import crm_endpoints
+from connector import clock
 from connector.crm.base import CrmClient, CrmEndpoints, Credentials, RequestGate
 from connector.crm.errors import AuthRevoked
 from connector.crm.hubspot import HubSpotClient
@@ -72,7 +73,7 @@ def fresh_credentials(installation: Installation, margin: timedelta = REFRESH_MA
     if credentials is None:
         raise NotConnected(f"installation {installation.id} has no stored credentials")
     expires_at = credentials.expires_at
-    if expires_at is not None and expires_at - margin <= datetime.now(timezone.utc):
+    if expires_at is not None and expires_at - margin <= clock.now():
         credentials = _refresh(installation, credentials)
         _saver(installation.id)(credentials)
     return credentials

@@ -65,6 +65,7 @@ class Person:
     converted_at: datetime | None
     gender: str
     owner_index: int
+    propensity: float  # the chance of converting that `logit` gives; also drives conversions in `days.py`
 
 
 def generate_people(n: int, seed: int = 0, now: datetime | None = None) -> Iterator[Person]:
@@ -94,7 +95,8 @@ def _person(rng: random.Random, index: int, seed: int, now: datetime) -> Person:
     logit = (BASE_LOGIT + SENIORITY[seniority] + INDUSTRIES[industry] + SOURCES[source]
              + 0.35 * math.log10(employees) + 0.45 * min(pricing, 5) + 0.12 * min(clicks, 10)
              + 0.5 * min(forms, 4) - 0.015 * min(recency, 120) + 0.9 * interest + rng.gauss(0, 0.6))
-    converted = rng.random() < 1 / (1 + math.exp(-logit))
+    propensity = 1 / (1 + math.exp(-logit))
+    converted = rng.random() < propensity
     created = now - timedelta(seconds=rng.uniform(0, HISTORY_DAYS * 86400))
     converted_at = None
     if converted:
@@ -110,4 +112,5 @@ def _person(rng: random.Random, index: int, seed: int, now: datetime) -> Person:
         country=rng.choices(COUNTRIES, COUNTRY_WEIGHTS)[0], lead_source=source, page_views=page_views,
         visits=visits, pricing_page_views=pricing, email_opens=opens, email_clicks=clicks, form_submissions=forms,
         days_since_last_activity=recency, created_at=created, converted=converted, converted_at=converted_at,
-        gender=rng.choice(("female", "male", "female", "male", "non_binary")), owner_index=rng.randrange(5))
+        gender=rng.choice(("female", "male", "female", "male", "non_binary")), owner_index=rng.randrange(5),
+        propensity=propensity)

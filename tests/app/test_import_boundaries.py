@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SANDBOX_COMMANDS = {"connector/cli/demo.py", "connector/cli/sandbox.py", "connector/cli/sandbox_hubspot.py",
+SANDBOX_COMMANDS = {"connector/cli/demo.py", "connector/cli/demo_days.py", "connector/cli/sandbox.py", "connector/cli/sandbox_hubspot.py",
                     "connector/cli/sandbox_salesforce.py", "connector/cli/sandbox_serving.py"}
 
 

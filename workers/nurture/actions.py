@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Callable
+
+from connector import clock
 
 from connector.crm.base import CrmClient, FieldWrite
 from connector.crm.errors import RecordRejected
@@ -30,7 +32,7 @@ class ActionRequest:
 class ActionContext:
     client: CrmClient
     webhook_key: bytes | None
-    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    now: Callable[[], datetime] = clock.now
     webhook_post: Callable[..., int] = post_signed
 
 

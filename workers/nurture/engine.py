@@ -16,13 +16,15 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Iterable
 
 import requests
 from flask import current_app, has_app_context
 from sqlalchemy import update
 from sqlalchemy.orm import Session
+
+from connector import clock as connector_clock
 
 from connector.crm.base import CrmClient
 from connector.crm.errors import AuthRevoked, CrmError, CrmRequestInvalid, RecordRejected
@@ -76,7 +78,7 @@ def run_for_transitions(session: Session, installation: Installation, client: Cr
     While an A/B experiment runs, the model's transitions of control-arm records fire nothing: that arm is
     nurtured by the previous method (`control.py`, which calls here with `previous_method=True`) or not at all."""
     scope = InstallationScope(session, installation)
-    clock = now or (lambda: datetime.now(timezone.utc))
+    clock = now or connector_clock.now
     if webhook_key is None and has_app_context():
         webhook_key = webhook_signing_key(current_app.config["SECRET_KEY"], installation.id)
     ctx = ActionContext(client=client, webhook_key=webhook_key, now=clock)

@@ -21,6 +21,8 @@ from hubspot.crm.objects.tasks import SimplePublicObjectInputForCreate
 from hubspot.crm.properties import OptionInput, PropertyCreate, PropertyGroupCreate
 from urllib3.util.retry import Retry
 
+from connector import clock
+
 from ..base import (CatalogItem, CrmClient, CrmEndpoints, CrmRecord, Credentials, FieldWrite, OpenGate, PropertySpec,
                     ProvisionResult, RecordBatch, RecordRejectedInfo, RequestGate, ScoreFieldNames, TokenSaver,
                     WriteResult, task_marker)
@@ -66,7 +68,7 @@ class HubSpotClient(CrmClient):
         self._gate = gate or OpenGate()
         self._retry = retry
         self._sleep = sleep
-        self._now = now or (lambda: datetime.now(timezone.utc))
+        self._now = now or clock.now
         self._refresh_margin = refresh_margin
         self._lag_ms = int(search_lag.total_seconds() * 1000)
         self._overlap_ms = int(search_overlap.total_seconds() * 1000)

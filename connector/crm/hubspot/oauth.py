@@ -11,11 +11,13 @@ Each function makes one exchange and raises `connector.crm.errors`; `HubSpotClie
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Callable, Sequence
 from urllib.parse import quote, urlencode
 
 import requests
+
+from connector import clock
 
 from ..base import CrmEndpoints, Credentials
 from ..errors import AuthRevoked, CrmRequestInvalid, CrmUnavailable
@@ -152,4 +154,4 @@ def _credentials(token: dict[str, Any], account_id: str, now: Callable[[], datet
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()

@@ -18,6 +18,8 @@ import requests
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError
 
+from connector import clock
+
 from ..base import (CatalogItem, CrmClient, CrmEndpoints, CrmRecord, Credentials, FieldWrite, OpenGate, PropertySpec,
                     ProvisionResult, RecordBatch, RecordRejectedInfo, RequestGate, ScoreFieldNames, TokenSaver,
                     WriteResult, task_marker)
@@ -72,7 +74,7 @@ class SalesforceClient(CrmClient):
         self._gate = gate or OpenGate()
         self._retry = retry
         self._sleep = sleep
-        self._now = now or (lambda: datetime.now(timezone.utc))
+        self._now = now or clock.now
         self._lag = modstamp_lag
         self.usage = usage or ApiUsage()
         self._names = score_fields or salesforce_score_fields()

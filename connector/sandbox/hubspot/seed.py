@@ -96,7 +96,9 @@ def seed_people(portal: Portal, count: int, seed: int, now: datetime, next_id) -
     for person in generate_people(count, seed=seed, now=now):
         created = int(person.created_at.timestamp() * 1000)
         modified = int(min(now, person.converted_at or person.created_at + timedelta(days=1)).timestamp() * 1000)
-        portal.add_contact(Contact(next_id(), _properties(portal, person, now), created, max(created, modified)))
+        contact = Contact(next_id(), _properties(portal, person, now), created, max(created, modified))
+        portal.add_contact(contact)
+        portal.propensity[contact.id] = person.propensity
 
 
 def _properties(portal: Portal, person: Person, now: datetime) -> dict[str, str]:

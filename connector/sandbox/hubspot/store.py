@@ -71,6 +71,8 @@ class Portal:
     associations: list[dict] = field(default_factory=list)
     enrollments: list[dict] = field(default_factory=list)
     workflows: list[dict] = field(default_factory=list)
+    # Not visible through the API: each generated person's chance of converting, for `simulation.py`.
+    propensity: dict[int, float] = field(default_factory=dict, repr=False)
 
     def add_contact(self, contact: Contact) -> None:
         self.contacts[contact.id] = contact

@@ -102,6 +102,7 @@ def _add_lead(org: Org, ids: IdSource, person: Person, reps: list[str], now: dat
     elif person.email_clicks or person.form_submissions:
         record["Status"] = "Working - Contacted"
     org.tables["Lead"][record_id] = record
+    org.propensity[record_id] = person.propensity
 
 
 def seed_csv(org: Org, ids: IdSource, path: str | Path, now_ms: int) -> int:

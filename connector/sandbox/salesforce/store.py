@@ -71,6 +71,8 @@ class Org:
     api_used: int = 0
     usage_day: int = 0  # the sandbox-clock day api_used counts; a new day starts a fresh allocation
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    # Not visible through the API: each generated lead's chance of converting, for `simulation.py`.
+    propensity: dict[str, float] = field(default_factory=dict, repr=False)
 
 
 class IdSource:
