@@ -3,8 +3,9 @@ nurturing (a task for a person) raises their chance by the sandbox's `--nurture-
 the sandbox's clock, and the A/B verdict and the ROI come from the outcomes it recorded. Then the A/B page of the
 demo's own database, in headless Chromium, shows both arms with their intervals and a verdict.
 
-Sizes are small for a shared 2-core machine: a few hundred records, two weeks, training weekly, and a short
-`--conversion-days` so two weeks see many outcomes."""
+Sizes are small for a shared 2-core machine: a few hundred records and training weekly; the A/B page is read
+after the 90 simulated days the issue asks for, and the "no difference" run is two weeks with a short
+`--conversion-days`, so it sees many outcomes."""
 from __future__ import annotations
 
 import json
@@ -34,8 +35,8 @@ def run_demo(instance: Path, *options: str) -> dict:
 
 @pytest.fixture(params=["hubspot", "salesforce"])
 def demo(request, tmp_path) -> dict:
-    return run_demo(tmp_path / "demo", "--crm", request.param, "--contacts", "400", "--days", "14",
-                    "--conversion-days", "10", "--nurture-effect", "0.5")
+    return run_demo(tmp_path / "demo", "--crm", request.param, "--contacts", "400", "--days", "90",
+                    "--conversion-days", "60", "--nurture-effect", "0.5")
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def database_url(demo, tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'demo' / 'leadscore.sqlite'}"
 
 
-def test_a_simulated_fortnight_ends_with_both_arms_a_verdict_and_the_roi_on_the_ab_page(demo, user):  # noqa: F811
+def test_ninety_simulated_days_end_with_both_arms_a_verdict_and_the_roi_on_the_ab_page(demo, user):  # noqa: F811
     experiment, roi = demo["experiment"], demo["roi"]
     assert set(experiment["arms"]) == {"model", "control"}
     for arm in ("model", "control"):
@@ -72,10 +73,12 @@ def test_a_simulated_fortnight_ends_with_both_arms_a_verdict_and_the_roi_on_the_
     assert verdict.lower().startswith(experiment["verdict"]["words"][:12].lower()), (verdict, experiment["verdict"])
 
 
-def test_without_a_nurture_effect_the_verdict_is_no_difference(tmp_path):
+# Salesforce's demo org needs more leads for the interval to rule out a 20% lift (700 gave "not enough data").
+@pytest.mark.parametrize("crm, people", [("hubspot", "700"), ("salesforce", "1500")])
+def test_without_a_nurture_effect_the_verdict_is_no_difference(tmp_path, crm, people):
     """Nurturing changes nothing in the sandbox, so the arms convert alike; enough records (and a short
     `--conversion-days`) that the verdict is "no difference" rather than "not enough data". Fixed seeds."""
-    demo = run_demo(tmp_path / "demo", "--crm", "hubspot", "--contacts", "700", "--days", "14",
+    demo = run_demo(tmp_path / "demo", "--crm", crm, "--contacts", people, "--days", "14",
                     "--conversion-days", "0.35", "--nurture-effect", "0")
     experiment = demo["experiment"]
     low, high = experiment["ci"]["ratio"]
