@@ -5,8 +5,9 @@
     ROI      = (benefits − costs) / costs × 100%
 
 Extra conversions come from the A/B experiment's uplift (model arm's conversion rate minus the control arm's)
-once both arms have conversions; before that, from the champion's backtest (working the top 30% of leads by score
-catches more conversions than an equal number taken at random), labelled as such. A quarter's leads are the
+once both arms have conversions, with the ROI at both ends of the uplift's 95% interval beside it; before that,
+from the champion's backtest (working the top 30% of leads by score catches more conversions than an equal
+number taken at random), labelled as such. A quarter's leads are the
 records first scored in the last 91 days."""
 from __future__ import annotations
 
@@ -42,6 +43,9 @@ class RoiReport:
     def value(self, key: str) -> float | None:
         return next(line.value for line in self.lines if line.key == key)
 
+    def has(self, key: str) -> bool:
+        return any(line.key == key for line in self.lines)
+
 
 def _leads_per_quarter(scope: InstallationScope) -> int:
     since = utcnow() - timedelta(days=QUARTER_DAYS)
@@ -66,7 +70,7 @@ def roi_report(scope: InstallationScope, inputs: RoiInputs) -> RoiReport:
         Line("minutes_per_lead", "Rep minutes per lead contacted", inputs.minutes_per_lead, "entered"),
         Line("leads_per_quarter", "Leads in a quarter", leads, f"records first scored in the last {QUARTER_DAYS} days"),
     ]
-    source, extra = _extra_conversions(scope, leads, lines)
+    source, extra, uplift_range = _extra_conversions(scope, leads, lines)
     d_share = _d_share(scope)
     d_leads = leads * d_share
     hours = d_leads * inputs.minutes_per_lead / 60
@@ -87,22 +91,39 @@ def roi_report(scope: InstallationScope, inputs: RoiInputs) -> RoiReport:
         Line("roi_percent", "ROI (%)", (benefits - costs) / costs * 100 if costs else None,
              f"({benefits:,.2f} − {costs:,.2f}) ÷ {costs:,.2f} × 100" if costs else "no costs entered"),
     ]
+    if uplift_range is not None and costs:
+        # The point estimate alone would read as settled while the experiment is still small: the ROI at both
+        # ends of the uplift's 95% interval shows how much of it the data actually support.
+        for key, label, uplift in (("roi_percent_low", "ROI (%) at the uplift's 95% low end", uplift_range[0]),
+                                   ("roi_percent_high", "ROI (%) at the uplift's 95% high end", uplift_range[1])):
+            bound = leads * uplift * inputs.deal_value + time_value
+            lines.append(Line(key, label, (bound - costs) / costs * 100,
+                              f"{leads:,} leads × {uplift:.2%} × {inputs.deal_value:,.2f} + {time_value:,.2f}, "
+                              f"less {costs:,.2f}, ÷ {costs:,.2f} × 100"))
     return RoiReport(source, lines)
 
 
-def _extra_conversions(scope: InstallationScope, leads: int, lines: list[Line]) -> tuple[str, float]:
-    """Extra conversions in a quarter attributable to scoring, appending the figures they come from."""
+def _extra_conversions(scope: InstallationScope, leads: int,
+                       lines: list[Line]) -> tuple[str, float, tuple[float, float] | None]:
+    """Extra conversions in a quarter attributable to scoring, appending the figures they come from, and the
+    95% interval of the uplift per lead where the experiment gives one."""
     experiment = scope.one_or_none(Experiment)
     figures = experiment_figures(scope, experiment) if experiment is not None else None
     if figures is not None and figures.verdict.ratio is not None:
         model, control = figures.arms[MODEL_ARM].conversion_rate, figures.arms[CONTROL_ARM].conversion_rate
         uplift = model.estimate - control.estimate
+        ratio = figures.verdict.ratio
+        uplift_range = (control.estimate * (ratio.low - 1), control.estimate * (ratio.high - 1))
         lines += [Line("model_arm_rate", "Model arm conversion rate", model.estimate, "A/B experiment"),
                   Line("control_arm_rate", "Control arm conversion rate", control.estimate, "A/B experiment"),
                   Line("uplift", "Uplift per lead", uplift, f"{model.estimate:.2%} − {control.estimate:.2%}"),
                   Line("extra_conversions", "Extra conversions in a quarter", leads * uplift,
-                       f"{leads:,} leads × {uplift:.2%} (A/B uplift)")]
-        return FROM_EXPERIMENT, leads * uplift
+                       f"{leads:,} leads × {uplift:.2%} (A/B uplift)"),
+                  Line("uplift_low", "Uplift per lead, 95% low end", uplift_range[0],
+                       f"{control.estimate:.2%} × ({ratio.low:.2f} − 1), from the arms' rate ratio interval"),
+                  Line("uplift_high", "Uplift per lead, 95% high end", uplift_range[1],
+                       f"{control.estimate:.2%} × ({ratio.high:.2f} − 1), from the arms' rate ratio interval")]
+        return FROM_EXPERIMENT, leads * uplift, uplift_range
     champion = scope.one_or_none(ModelVersion, ModelVersion.is_champion.is_(True))
     backtest = champion.backtest if champion is not None else None
     if backtest:
@@ -114,6 +135,6 @@ def _extra_conversions(scope: InstallationScope, leads: int, lines: list[Line]) 
                   Line("extra_conversions", "Extra conversions in a quarter", extra,
                        f"{leads:,} leads × {base:.2%} × ({captured:.1%} − 30%): working the top 30% by score instead "
                        "of 30% at random (backtest, before the experiment has data)")]
-        return FROM_BACKTEST, extra
+        return FROM_BACKTEST, extra, None
     lines.append(Line("extra_conversions", "Extra conversions in a quarter", 0.0, "no experiment data and no backtest yet"))
-    return NO_SOURCE, 0.0
+    return NO_SOURCE, 0.0, None

@@ -162,6 +162,8 @@ def test_the_experiment_page_compares_the_arms(app, user, crm, request):  # noqa
     assert {"deal_value", "monthly_cost", "rep_cost_per_hour", "minutes_per_lead", "leads_per_quarter", "uplift",
             "extra_conversions", "rep_hours_saved", "benefits", "costs", "roi_percent"} <= set(lines)
     assert "800.00 per month × 3" in lines["costs"]
+    # The ROI at both ends of the uplift's interval, so a small experiment's point estimate is not read as settled.
+    assert re.fullmatch(r"95% range: -?[\d,]+% to -?[\d,]+%.*", user.page.inner_text("#roi-range"))
     user.screenshot("roi" if crm == "hubspot" else f"roi-{crm}")
     exported = user.page.request.get(f"{user.base_url}/installations/{installation_id}/roi.csv")
     assert exported.ok and exported.headers["content-type"].startswith("text/csv")
@@ -171,6 +173,7 @@ def test_the_experiment_page_compares_the_arms(app, user, crm, request):  # noqa
     benefits = float(figures["extra_conversions_value"]) + float(figures["rep_time_value"])
     assert float(figures["benefits"]) == pytest.approx(benefits, rel=1e-5)
     assert float(figures["roi_percent"]) == pytest.approx((benefits - 2400) / 2400 * 100, rel=1e-5)
+    assert float(figures["roi_percent_low"]) <= float(figures["roi_percent"]) <= float(figures["roi_percent_high"])
 
     user.open(f"/installations/{installation_id}/experiment")
     user.page.fill("input[name=control_percent]", "15")
